@@ -1,0 +1,195 @@
+/*
+ * The PV domain builder: loads an ELF kernel into a fresh domain and lays out
+ * everything the PV boot protocol promises at entry (see pv_layout.h): the P2M
+ * list, start_info, shared_info, the hypercall page, bootstrap page tables
+ * (typed, validated, the L3 pinned) and the initial registers.
+ */
+#include <elf.h>
+#include <fmt.h>
+#include <hv.h>
+#include <pv_layout.h>
+#include <string.h>
+#include <x86.h>
+
+static void *pfn_frame(void *ctx, uint32_t pfn)
+{
+	struct domain *d = ctx;
+	return frame_map(d->p2m[pfn]);
+}
+
+/* Copy into the domain's initial region by virtual address, page by page. */
+static void region_write(struct domain *d, const struct pv_layout *l, uint32_t va,
+			 const void *src, uint32_t len)
+{
+	const uint8_t *s = src;
+	while (len) {
+		uint32_t off = va & (PAGE_SIZE - 1), n = PAGE_SIZE - off;
+		if (n > len)
+			n = len;
+		uint8_t *page = pfn_frame(d, (va - l->virt_base) >> PAGE_SHIFT);
+		memcpy(page + off, s, n);
+		va += n, s += n, len -= n;
+	}
+}
+
+static void *region_page(struct domain *d, const struct pv_layout *l, uint32_t va)
+{
+	return pfn_frame(d, (va - l->virt_base) >> PAGE_SHIFT);
+}
+
+static void release_frames(struct domain *d, uint32_t n)
+{
+	for (uint32_t pfn = 0; pfn < n; pfn++) {
+		m2p_set(d->p2m[pfn], INVALID_MFN);
+		frame_free(d->p2m[pfn]);
+	}
+	xfree(d->p2m);
+	d->p2m = NULL;
+}
+
+static int populate(struct domain *d, uint32_t nr)
+{
+	d->p2m = xzalloc(nr * sizeof(uint32_t));
+	if (!d->p2m)
+		return -XEN_ENOMEM;
+	for (uint32_t pfn = 0; pfn < nr; pfn++) {
+		uint32_t mfn = frame_alloc(d->id);
+		if (mfn == INVALID_MFN) {
+			release_frames(d, pfn);
+			return -XEN_ENOMEM;
+		}
+		memset(frame_map(mfn), 0, PAGE_SIZE); /* never leak old contents */
+		d->p2m[pfn] = mfn;
+		m2p_set(mfn, pfn);
+	}
+	d->nr_pages = nr;
+	return 0;
+}
+
+/* Bootstrap page-table frames: the L3, then the L2s, then the L1s. */
+static void type_pagetables(struct domain *d, const struct pv_layout *l)
+{
+	uint32_t first = (l->pt_start - l->virt_base) >> PAGE_SHIFT;
+	uint32_t n = 1 + l->nr_l2 + l->nr_l1;
+	for (uint32_t i = 0; i < n; i++) {
+		struct page_info *pg = frame_info(d->p2m[first + i]);
+		pg->type = i == 0 ? PGT_l3 : i <= l->nr_l2 ? PGT_l2 : PGT_l1;
+		pg->type_count = 1;
+		pg->flags |= PGF_VALIDATED | (i == 0 ? PGF_PINNED : 0);
+	}
+}
+
+/* Slot i: mov $i,%eax; int $0x82; ret. The iret slot jumps in: push %eax first. */
+static void fill_hypercall_page(uint8_t *page)
+{
+	memset(page, 0xCC, PAGE_SIZE); /* int3 between slots */
+	for (unsigned i = 0; i < PAGE_SIZE / HYPERCALL_SLOT_SIZE; i++) {
+		uint8_t *p = page + i * HYPERCALL_SLOT_SIZE;
+		if (i == __HYPERVISOR_iret)
+			*p++ = 0x50;
+		*p++ = 0xB8;
+		memcpy(p, &i, 4);
+		p += 4;
+		*p++ = 0xCD;
+		*p++ = HYPERCALL_VECTOR;
+		if (i != __HYPERVISOR_iret)
+			*p = 0xC3;
+	}
+}
+
+static int setup_shared_info(struct domain *d)
+{
+	uint32_t mfn = frame_alloc(d->id);
+	if (mfn == INVALID_MFN)
+		return -XEN_ENOMEM;
+	d->shared_info_mfn = mfn;
+	d->shared_info = frame_map(mfn);
+	memset(d->shared_info, 0, PAGE_SIZE);
+	for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
+	d->shared_info->arch.max_pfn = d->nr_pages;
+	d->vcpu0.info = &d->shared_info->vcpu_info[0];
+	return 0;
+}
+
+static void fill_start_info(struct domain *d, const struct pv_layout *l,
+			    uint32_t initrd_len, const char *cmdline)
+{
+	struct start_info *si = region_page(d, l, l->start_info);
+	strlcpy(si->magic, START_INFO_MAGIC, sizeof(si->magic));
+	si->nr_pages = d->nr_pages;
+	si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
+	si->flags = d->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
+	si->pt_base = l->pt_start;
+	si->nr_pt_frames = (l->pt_end - l->pt_start) >> PAGE_SHIFT;
+	si->mfn_list = l->p2m_start;
+	si->mod_start = initrd_len ? l->mod_start : 0;
+	si->mod_len = initrd_len;
+	si->first_p2m_pfn = (l->p2m_start - l->virt_base) >> PAGE_SHIFT;
+	si->nr_p2m_frames = (l->p2m_end - l->p2m_start) >> PAGE_SHIFT;
+	strlcpy(si->cmd_line, cmdline ? cmdline : "", sizeof(si->cmd_line));
+}
+
+static void setup_vcpu(struct domain *d, const struct pv_layout *l, uint32_t entry,
+		       uint32_t l3_mfn)
+{
+	struct vcpu *v = &d->vcpu0;
+	struct cpu_regs *r = &v->entry_regs;
+	memset(r, 0, sizeof(*r));
+	r->eip = entry;
+	r->cs = FLAT_RING1_CS;
+	r->ss = r->ds = r->es = r->fs = r->gs = FLAT_RING1_DS;
+	r->esp = l->stack_end;
+	r->esi = l->start_info;
+	r->eflags = EFLAGS_IF | 0x2; /* real interrupts on; the guest's are the mask */
+	v->cr3 = l3_mfn << PAGE_SHIFT;
+	v->kernel_ss = FLAT_RING1_DS;
+	v->kernel_sp = l->stack_end;
+}
+
+int build_pv_domain(struct domain *d, const void *image, size_t image_len,
+		    const void *initrd, size_t initrd_len, const char *cmdline,
+		    char *err, size_t errlen)
+{
+	struct elf_image img;
+	struct pv_layout l;
+	int rc;
+
+	if ((rc = elf_parse(image, image_len, &img, err, errlen)))
+		return rc;
+	rc = pv_layout_compute(img.virt_base, img.vend, (uint32_t)initrd_len, d->max_pages,
+			       d->id != 0, &l);
+	if (rc) {
+		snprintf(err, errlen, "image %#x-%#x plus boot data does not fit in %u pages",
+			 img.vstart, img.vend, d->max_pages);
+		return rc;
+	}
+	if ((rc = populate(d, d->max_pages))) {
+		snprintf(err, errlen, "out of memory for %u pages", d->max_pages);
+		return rc;
+	}
+	if ((rc = setup_shared_info(d))) {
+		release_frames(d, d->nr_pages);
+		snprintf(err, errlen, "out of memory for shared_info");
+		return rc;
+	}
+
+	for (unsigned i = 0; i < img.nr_segments; i++)
+		region_write(d, &l, img.seg[i].vaddr, img.data + img.seg[i].offset,
+			     img.seg[i].filesz);
+	region_write(d, &l, l.mod_start, initrd, (uint32_t)initrd_len);
+	region_write(d, &l, l.p2m_start, d->p2m, d->nr_pages * sizeof(uint32_t));
+	uint32_t l3_mfn = pv_build_pagetables(&l, d->p2m, pfn_frame, d,
+					      paging_hv_l2_entries());
+	type_pagetables(d, &l);
+	if (img.hypercall_page)
+		fill_hypercall_page(region_page(d, &l, img.hypercall_page));
+	fill_start_info(d, &l, (uint32_t)initrd_len, cmdline);
+	setup_vcpu(d, &l, img.entry, l3_mfn);
+
+	printk("hv: d%u: \"%s\" %#x-%#x entry %#x, %u pages, region %#x-%#x, "
+	       "%u page-table frames\n", d->id, img.guest_os, img.vstart, img.vend,
+	       img.entry, d->nr_pages, l.virt_base, l.v_end,
+	       (l.pt_end - l.pt_start) >> PAGE_SHIFT);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* The hypervisor console: a 16550 UART on COM1, and printk on top of it. */
+#include <hv.h>
+#include <fmt.h>
+#include <x86.h>
+
+#define COM1 0x3F8
+#define UART_LSR 5
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+
+void console_init(void)
+{
+	outb(COM1 + 1, 0x00); /* no UART interrupts: we poll */
+	outb(COM1 + 3, 0x80); /* DLAB on */
+	outb(COM1 + 0, 0x01); /* 115200 baud */
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x03); /* 8N1, DLAB off */
+	outb(COM1 + 2, 0xC7); /* FIFOs on and cleared */
+	outb(COM1 + 4, 0x03); /* DTR, RTS */
+}
+
+static void uart_putc(char c)
+{
+	while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
+		cpu_relax();
+	outb(COM1, (uint8_t)c);
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			uart_putc('\r');
+		uart_putc(s[i]);
+	}
+}
+
+size_t console_read(char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n && (inb(COM1 + UART_LSR) & LSR_DATA_READY))
+		buf[got++] = (char)inb(COM1);
+	return got;
+}
+
+int printk(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	return n;
+}

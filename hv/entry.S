@@ -1,0 +1,113 @@
+/*
+ * Every way into the hypervisor: one 16-byte stub per IDT vector pushes an error
+ * code (0 where the CPU pushes none) and the vector, then common_entry saves the
+ * guest's registers as a struct cpu_regs and calls trap_dispatch. The way out,
+ * restore_all, is the only return to a guest; a fault while restoring a guest's
+ * segments or on its iret is caught by the exception table and crashes that guest.
+ */
+#include <layout.h>
+
+	.text
+	.align 16
+	.globl trap_stubs
+trap_stubs:
+	.set vec, 0
+	.rept 256
+	.align 16
+	.if vec == 8 || (vec >= 10 && vec <= 14) || vec == 17
+	.else
+	pushl $0
+	.endif
+	pushl $vec
+	jmp common_entry
+	.set vec, vec + 1
+	.endr
+
+common_entry:
+	push %gs
+	push %fs
+	push %es
+	push %ds
+	push %eax
+	push %ebp
+	push %edi
+	push %esi
+	push %edx
+	push %ecx
+	push %ebx
+	mov $HV_DS, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	cld
+	push %esp
+	call trap_dispatch
+	add $4, %esp
+	.globl restore_all
+restore_all:
+	pop %ebx
+	pop %ecx
+	pop %edx
+	pop %esi
+	pop %edi
+	pop %ebp
+	pop %eax
+1:	pop %ds
+2:	pop %es
+3:	pop %fs
+4:	pop %gs
+	add $8, %esp
+5:	iret
+
+/* A guest's saved segment or iret frame was bad: crash it (does not return). */
+bad_guest_return:
+	mov $HV_DS, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	call guest_bad_return
+
+	.section __ex_table, "a"
+	.long 1b, bad_guest_return
+	.long 2b, bad_guest_return
+	.long 3b, bad_guest_return
+	.long 4b, bad_guest_return
+	.long 5b, bad_guest_return
+	.text
+
+/* Load a register frame and return through it: void resume_frame(struct cpu_regs *) */
+	.globl resume_frame
+resume_frame:
+	mov 4(%esp), %esp
+	jmp restore_all
+
+/* Switch to a fresh stack and call fn: void reset_stack_and_call(void *top, void (*fn)(void)) */
+	.globl reset_stack_and_call
+reset_stack_and_call:
+	mov 8(%esp), %eax
+	mov 4(%esp), %esp
+	xor %ebp, %ebp
+	call *%eax
+6:	hlt
+	jmp 6b
+
+/*
+ * size_t raw_copy(void *dst, const void *src, size_t n): copies with a fault
+ * fixup; returns the number of bytes NOT copied (0 on success). Used only by
+ * guest_access.c, after the range checks.
+ */
+	.globl raw_copy
+raw_copy:
+	push %edi
+	push %esi
+	mov 12(%esp), %edi
+	mov 16(%esp), %esi
+	mov 20(%esp), %ecx
+7:	rep movsb
+8:	mov %ecx, %eax
+	pop %esi
+	pop %edi
+	ret
+	.section __ex_table, "a"
+	.long 7b, 8b
+	.text
+
+	.section .note.GNU-stack, "", @progbits

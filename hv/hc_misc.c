@@ -1,0 +1,93 @@
+/* Small hypercalls: xen_version, console_io, vm_assist, sched_op. */
+#include <hv.h>
+#include <hypercalls.h>
+#include <public/sched.h>
+#include <public/version.h>
+#include <string.h>
+
+long do_xen_version(uint32_t cmd, uint32_t arg)
+{
+	switch (cmd) {
+	case XENVER_version:
+		return (PARAVANE_XEN_MAJOR << 16) | PARAVANE_XEN_MINOR;
+	case XENVER_extraversion: {
+		xen_extraversion_t s = "-paravane";
+		return copy_to_guest(arg, s, sizeof(s));
+	}
+	case XENVER_capabilities: {
+		static const char caps[] = "xen-3.0-x86_32p";
+		return copy_to_guest(arg, caps, sizeof(caps));
+	}
+	case XENVER_platform_parameters: {
+		struct xen_platform_parameters p = { HYPERVISOR_VIRT_START };
+		return copy_to_guest(arg, &p, sizeof(p));
+	}
+	case XENVER_get_features: {
+		struct xen_feature_info fi;
+		if (copy_from_guest(&fi, arg, sizeof(fi)))
+			return -XEN_EFAULT;
+		fi.submap = 0;
+		return copy_to_guest(arg, &fi, sizeof(fi));
+	}
+	case XENVER_pagesize:
+		return PAGE_SIZE;
+	}
+	return -XEN_ENOSYS;
+}
+
+long do_console_io(uint32_t cmd, uint32_t count, uint32_t buffer)
+{
+	char buf[256];
+	if (!guest_range_ok(buffer, count))
+		return -XEN_EFAULT;
+	switch (cmd) {
+	case CONSOLEIO_write:
+		for (uint32_t done = 0; done < count;) {
+			uint32_t n = count - done < sizeof(buf) ? count - done : sizeof(buf);
+			if (copy_from_guest(buf, buffer + done, n))
+				return -XEN_EFAULT;
+			console_write(buf, n);
+			done += n;
+		}
+		return 0;
+	case CONSOLEIO_read: {
+		if (!current->domain->privileged)
+			return -XEN_EPERM;
+		size_t n = console_read(buf, count < sizeof(buf) ? count : sizeof(buf));
+		return copy_to_guest(buffer, buf, n) ? -XEN_EFAULT : (long)n;
+	}
+	}
+	return -XEN_ENOSYS;
+}
+
+long do_vm_assist(uint32_t cmd, uint32_t type)
+{
+	if (type > MAX_VMASST_TYPE || type != VMASST_TYPE_pae_extended_cr3)
+		return -XEN_EINVAL; /* unknown, or a mode we do not emulate */
+	if (cmd == VMASST_CMD_enable)
+		current->domain->vm_assist |= 1u << type;
+	else if (cmd == VMASST_CMD_disable)
+		current->domain->vm_assist &= ~(1u << type);
+	else
+		return -XEN_ENOSYS;
+	return 0;
+}
+
+long do_sched_op(uint32_t cmd, uint32_t arg)
+{
+	struct sched_shutdown s;
+	switch (cmd) {
+	case SCHEDOP_yield:
+		return 0; /* the only runnable vCPU: nothing to switch to */
+	case SCHEDOP_block:
+		vcpu_block(current);
+		return 0;
+	case SCHEDOP_shutdown:
+		if (copy_from_guest(&s, arg, sizeof(s)))
+			return -XEN_EFAULT;
+		if (s.reason > SHUTDOWN_MAX)
+			return -XEN_EINVAL;
+		domain_shutdown(current->domain, s.reason);
+	}
+	return -XEN_ENOSYS;
+}

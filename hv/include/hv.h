@@ -1,0 +1,133 @@
+/*
+ * The hypervisor's index: every function one file offers another, grouped by
+ * the file that defines it. Read this first to see the whole surface.
+ */
+#ifndef HV_HV_H
+#define HV_HV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <domain.h>
+#include <frame.h>
+#include <layout.h>
+#include <public/errno.h>
+#include <regs.h>
+
+#define noreturn __attribute__((__noreturn__))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ROUND_UP(x, a) (((x) + (a) - 1) / (a) * (a))
+
+/* Interrupt vectors the hypervisor uses itself. */
+#define PIC_VECTOR_BASE 0x20
+#define TIMER_VECTOR 0xF0
+#define SPURIOUS_VECTOR 0xFF
+
+/* console.c: 16550 UART and printk */
+void console_init(void);
+void console_write(const char *s, size_t n);
+size_t console_read(char *buf, size_t n);
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* power.c: ending the machine */
+/* QEMU exits with (code << 1) | 1 (isa-debug-exit); Bochs stops too. */
+noreturn void machine_exit(unsigned code);
+noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define HV_EXIT_PANIC 0x7F  /* QEMU status 255 */
+#define HV_EXIT_NO_DOM0 0x20 /* QEMU status 65: dom0 could not be built */
+
+/* cmdline.c: hypervisor command line "key=value key2" */
+void cmdline_set(const char *s);
+/* Value of key (or "" for a bare key), NULL if absent. Copies into buf. */
+const char *cmdline_get(const char *key, char *buf, size_t len);
+uint32_t cmdline_size(const char *key, uint32_t dflt); /* "32M", "4096K" */
+
+/* multiboot.c: what the boot loader handed over */
+struct boot_module {
+	uint32_t start, end; /* physical */
+	char cmdline[256];
+};
+struct boot_info {
+	uint32_t mem_end;    /* end of usable RAM we manage, physical */
+	unsigned nr_ranges;
+	struct { uint32_t start, end; } ranges[32]; /* usable RAM */
+	unsigned nr_modules;
+	struct boot_module modules[4];
+};
+extern struct boot_info boot_info;
+void multiboot_parse(uint32_t magic, uint32_t mbi_paddr);
+
+/* paging.c: the hypervisor's page tables */
+extern uint64_t pte_nx; /* _PAGE_NX if the CPU has NX, else 0 */
+void paging_init(void);
+const uint64_t *paging_hv_l2_entries(void); /* L2 slots HV_L2_FIRST_SLOT..511 */
+uint32_t paging_idle_cr3(void);
+void paging_map_m2p(uint32_t *m2p, uint32_t nr_frames);
+void paging_map_fixmap(uint32_t va, uint32_t paddr, bool uncached);
+/* A pointer to any machine frame the hypervisor manages. */
+void *frame_map(uint32_t mfn);
+
+/* mm.c: boot-time memory setup (frame table, M2P, heap) */
+extern uint32_t *m2p; /* hypervisor's writable view of the M2P */
+void mm_init(void);
+void m2p_set(uint32_t mfn, uint32_t pfn);
+
+/* heap.c: the hypervisor heap */
+void heap_init(void *base, size_t size);
+void *xzalloc(size_t size);
+void xfree(void *p);
+size_t heap_free_bytes(void);
+
+/* desc.c: GDT, TSS, IDT */
+void desc_init(void);
+void idt_set_guest_gate(unsigned vector, uint16_t cs, uint32_t eip, unsigned dpl);
+void idt_reset_gate(unsigned vector);
+void tss_set_ring1_stack(uint32_t ss, uint32_t sp);
+
+/* traps.c: exceptions, interrupts, bounces to guests */
+void trap_dispatch(struct cpu_regs *r);
+void dump_regs(const struct cpu_regs *r);
+noreturn void guest_bad_return(void);
+/* Build a native exception frame on the guest's stack and point it at its handler. */
+bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector,
+		     bool has_error, uint32_t error_code);
+
+/* guest_access.c: the one way to touch guest memory (range-checked, fault-safe) */
+int copy_from_guest(void *dst, uint32_t guest_src, size_t n);
+int copy_to_guest(uint32_t guest_dst, const void *src, size_t n);
+bool guest_range_ok(uint32_t addr, size_t n);
+
+/* time.c: TSC and nanoseconds since boot; apic.c: the LAPIC timer */
+void time_init(void);
+uint64_t now_ns(void);
+uint64_t tsc_hz(void);
+void time_update_vcpu(struct vcpu *v);
+void apic_init(void);
+void apic_timer_interrupt(void);
+void apic_eoi(void);
+
+/* domain.c: domain lifecycle */
+extern struct domain *dom0;
+struct domain *domain_alloc(domid_t id, uint32_t max_pages);
+noreturn void domain_crash(struct domain *d, const char *why, const struct cpu_regs *r);
+noreturn void domain_shutdown(struct domain *d, unsigned reason);
+void domain_print_stats(const struct domain *d);
+
+/* builder.c: the PV domain builder */
+int build_pv_domain(struct domain *d, const void *image, size_t image_len,
+		    const void *initrd, size_t initrd_len, const char *cmdline,
+		    char *err, size_t errlen);
+
+/* sched.c: running vCPUs */
+noreturn void vcpu_start(struct vcpu *v);
+noreturn void schedule_idle(void);
+void vcpu_block(struct vcpu *v);
+
+/* hypercall.c: the dispatch table and multicall */
+void hypercall_dispatch(struct cpu_regs *r);
+extern const char *const hypercall_names[NR_HYPERCALLS];
+
+/* pte_rules.c: what a guest may put in its page tables (see pte.h) */
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * The hypervisor's memory layout: every address constant lives here.
+ *
+ *   0x00000000 - 0xF57FFFFF  guest (user below its kernel's virt_base, kernel above)
+ *   0xF5800000 - 0xF67FFFFF  read-only M2P table, readable by guests (16 MiB)
+ *   0xF6800000 - 0xF7FFFFFF  reserved for per-domain mappings (GDT frames, mapcache)
+ *   0xF8000000 - 0xFDFFFFFF  direct map of machine memory 0 - 96 MiB
+ *                            (the hypervisor image sits at 0xF8100000 = 1 MiB)
+ *   0xFE000000 - 0xFFDFFFFF  reserved
+ *   0xFFE00000 - 0xFFFFFFFF  fixmap: device pages (LAPIC)
+ *
+ * Guest segments end at 0xF67FFFFF, so ring 1 can read the M2P but nothing above.
+ */
+#ifndef HV_LAYOUT_H
+#define HV_LAYOUT_H
+
+/* Constants usable from C and assembly (no u suffix in assembly). */
+#ifdef __ASSEMBLER__
+#define U(x) x
+#else
+#define U(x) x##u
+#endif
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE U(4096)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define L2_SHIFT 21 /* one PAE L2 entry maps 2 MiB */
+#define L3_SHIFT 30 /* one PAE L3 entry maps 1 GiB */
+#define PT_ENTRIES 512
+
+#define HV_VIRT_START U(0xF5800000) /* = HYPERVISOR_VIRT_START (checked below) */
+#define M2P_VIRT_START U(0xF5800000)
+#define M2P_VIRT_END U(0xF6800000)
+#define GUEST_LIMIT_PAGES U(0xF67FF) /* segment limit in pages: ends at 0xF67FFFFF */
+
+#define DIRECTMAP_BASE U(0xF8000000)
+#define DIRECTMAP_SIZE (U(96) << 20)
+#define DIRECTMAP_END (DIRECTMAP_BASE + DIRECTMAP_SIZE)
+/* Highest machine frame the hypervisor can reach (and so hand out) for now. */
+#define MAX_DIRECT_MFN (DIRECTMAP_SIZE >> PAGE_SHIFT)
+
+#define HV_LOAD_PADDR U(0x100000) /* multiboot loads the image at 1 MiB */
+
+#define FIXMAP_BASE U(0xFFE00000)
+#define FIXMAP_LAPIC U(0xFFFFF000)
+
+/* L2 slot (in the L2 under L3 slot 3) of the first hypervisor-owned entry. */
+#define HV_L2_FIRST_SLOT ((HV_VIRT_START >> L2_SHIFT) & (PT_ENTRIES - 1))
+
+/* Hypervisor GDT: 14 pages of guest entries, then one page of ours. */
+#define GDT_FIRST_RESERVED 7168 /* FIRST_RESERVED_GDT_ENTRY */
+#define GDT_ENTRIES (GDT_FIRST_RESERVED + 512)
+#define HV_CS U(0xe008) /* ring-0 code */
+#define HV_DS U(0xe010) /* ring-0 data */
+#define HV_TSS U(0xe040)
+
+#define HV_STACK_SIZE (4 * PAGE_SIZE)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#include <public/xen.h>
+_Static_assert(HV_VIRT_START == HYPERVISOR_VIRT_START, "layout");
+_Static_assert(M2P_VIRT_START == MACH2PHYS_VIRT_START, "layout");
+_Static_assert(M2P_VIRT_END == MACH2PHYS_VIRT_END, "layout");
+_Static_assert(((GUEST_LIMIT_PAGES << 12) | 0xFFF) == GUEST_SEGMENT_LIMIT, "layout");
+static inline void *maddr_to_virt(uint32_t maddr)
+{
+	return (void *)(uintptr_t)(maddr + DIRECTMAP_BASE);
+}
+static inline uint32_t virt_to_maddr(const void *va)
+{
+	return (uint32_t)(uintptr_t)va - DIRECTMAP_BASE;
+}
+static inline void *mfn_to_virt(uint32_t mfn)
+{
+	return maddr_to_virt(mfn << PAGE_SHIFT);
+}
+static inline uint32_t virt_to_mfn(const void *va)
+{
+	return virt_to_maddr(va) >> PAGE_SHIFT;
+}
+#endif
+
+#endif

@@ -1,0 +1,27 @@
+/* PAE page-table entry bits and the rules a guest's entries must follow. */
+#ifndef HV_PTE_H
+#define HV_PTE_H
+
+#include <stdint.h>
+
+#define _PAGE_PRESENT 0x001ull
+#define _PAGE_RW 0x002ull
+#define _PAGE_USER 0x004ull
+#define _PAGE_PWT 0x008ull
+#define _PAGE_PCD 0x010ull
+#define _PAGE_ACCESSED 0x020ull
+#define _PAGE_DIRTY 0x040ull
+#define _PAGE_PSE 0x080ull /* 2 MiB page in an L2; PAT in an L1 */
+#define _PAGE_GLOBAL 0x100ull
+#define _PAGE_NX (1ull << 63)
+#define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
+#define PTE_RESERVED_MASK 0x7FF0000000000000ull /* bits 52-62 */
+
+static inline uint32_t pte_mfn(uint64_t pte) { return (uint32_t)((pte & PTE_ADDR_MASK) >> 12); }
+
+struct domain;
+/* May `d` install this L1 entry? 0, -XEN_EINVAL (bad bits or frame), -XEN_EPERM
+ * (frame not d's, or writable mapping of a page-table/descriptor frame). */
+int pte_l1_check(uint16_t domid, uint64_t pte);
+
+#endif
