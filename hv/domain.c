@@ -25,11 +25,12 @@ void domain_print_stats(const struct domain *d)
 		if (d->stats.hypercalls[i])
 			printk(" %s=%u", hypercall_names[i] ? hypercall_names[i] : "?",
 			       d->stats.hypercalls[i]);
-	printk("; bounces");
+	printk("; exceptions");
 	for (unsigned i = 0; i < 32; i++)
-		if (d->stats.bounces[i])
-			printk(" v%u=%u", i, d->stats.bounces[i]);
-	printk("; pt_updates=%u tlb_flushes=%u\n", d->stats.pt_updates,
+		if (d->stats.exceptions[i])
+			printk(" v%u=%u", i, d->stats.exceptions[i]);
+	printk("; interrupts=%u other=%u pt_updates=%u tlb_flushes=%u\n",
+	       d->stats.interrupts, d->stats.other_entries, d->stats.pt_updates,
 	       d->stats.tlb_flushes);
 }
 

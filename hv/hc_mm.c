@@ -117,3 +117,46 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t pdone, uint32_t forei
 		return -XEN_EFAULT;
 	return rc;
 }
+
+/* TLB maintenance for now; pinning, new base pointers and the rest come with
+ * the full PV MMU and answer -ENOSYS until then. One CPU: ALL means local. */
+static long mmuext_one(struct domain *d, const struct mmuext_op *op)
+{
+	switch (op->cmd) {
+	case MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_TLB_FLUSH_ALL:
+		flush_tlb_local();
+		d->stats.tlb_flushes++;
+		return 0;
+	case MMUEXT_INVLPG_LOCAL:
+	case MMUEXT_INVLPG_ALL:
+		if (op->arg1 >= HYPERVISOR_VIRT_START)
+			return -XEN_EINVAL;
+		invlpg(op->arg1);
+		return 0;
+	}
+	return -XEN_ENOSYS;
+}
+
+long do_mmuext_op(uint32_t ops, uint32_t count, uint32_t pdone, uint32_t foreigndom)
+{
+	struct domain *d = current->domain;
+	uint32_t done = 0;
+	long rc = 0;
+
+	if (foreigndom != DOMID_SELF && foreigndom != d->id)
+		return -XEN_EPERM;
+	for (; done < count; done++) {
+		struct mmuext_op op;
+		if (count > HYPERVISOR_VIRT_START / sizeof(op) ||
+		    copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
+			rc = -XEN_EFAULT;
+			break;
+		}
+		if ((rc = mmuext_one(d, &op)))
+			break;
+	}
+	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+		return -XEN_EFAULT;
+	return rc;
+}

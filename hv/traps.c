@@ -91,7 +91,6 @@ bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector,
 	r->eflags &= ~(EFLAGS_TF | EFLAGS_NT | EFLAGS_VM);
 	if (TI_GET_IF(ti))
 		v->info->evtchn_upcall_mask = 1;
-	v->domain->stats.bounces[vector & 31]++;
 	return true;
 }
 
@@ -118,6 +117,7 @@ static void guest_exception(struct cpu_regs *r)
 	struct vcpu *v = current;
 	unsigned vector = r->vector;
 
+	v->domain->stats.exceptions[vector]++;
 	if (vector == 14)
 		v->info->arch.cr2 = read_cr2();
 	if (vector == 13 && software_interrupt(v, r))
@@ -136,6 +136,13 @@ static void guest_exception(struct cpu_regs *r)
 
 void trap_dispatch(struct cpu_regs *r)
 {
+	if (ring_of(r) && current) {
+		struct pv_domain_counters *c = &current->domain->stats;
+		if (r->vector == TIMER_VECTOR)
+			c->interrupts++;
+		else if (r->vector >= 32 && r->vector != HYPERCALL_VECTOR)
+			c->other_entries++;
+	}
 	if (r->vector == HYPERCALL_VECTOR) {
 		hypercall_dispatch(r);
 	} else if (r->vector == TIMER_VECTOR) {

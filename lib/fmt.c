@@ -57,10 +57,16 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			put(&o, *fmt);
 			continue;
 		}
-		int left = 0, width = 0, lng = 0;
+		int left = 0, width = 0, lng = 0, alt = 0;
 		char pad = ' ';
-		for (fmt++; *fmt == '-' || *fmt == '0'; fmt++)
-			*fmt == '-' ? (left = 1) : (pad = '0');
+		for (fmt++; *fmt == '-' || *fmt == '0' || *fmt == '#'; fmt++) {
+			if (*fmt == '-')
+				left = 1;
+			else if (*fmt == '0')
+				pad = '0';
+			else
+				alt = 1;
+		}
 		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
 			width = width * 10 + (*fmt - '0');
 		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
@@ -80,6 +86,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			uint64_t v = lng >= 2 ? va_arg(ap, unsigned long long)
 				   : lng ? va_arg(ap, unsigned long)
 					 : va_arg(ap, unsigned int);
+			if (alt && *fmt != 'u' && v) {
+				put(&o, '0');
+				put(&o, *fmt);
+				width -= 2;
+			}
 			put_number(&o, v, 0, *fmt == 'u' ? 10 : 16, *fmt == 'X', width,
 				   left, pad);
 			break;

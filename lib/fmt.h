@@ -1,6 +1,6 @@
 /*
  * printf-style formatting into a buffer, shared by the hypervisor and the guest
- * kernel. Supports %d %i %u %x %X %p %s %c %% with flags '-', '0', width, and
+ * kernel. Supports %d %i %u %x %X %p %s %c %% with flags '-', '0', '#', width, and
  * the length modifiers l, ll, z.
  */
 #ifndef LIB_FMT_H

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <public/domctl.h>
 #include <public/xen.h>
 #include <regs.h>
 
@@ -13,13 +14,6 @@ enum domain_state {
 	DOM_CRASHED,  /* the hypervisor stopped it after a fatal fault */
 };
 
-/* Per-domain event counters: dom0 reads them; printed when a domain ends. */
-struct domain_stats {
-	uint32_t hypercalls[NR_HYPERCALLS]; /* by hypercall number */
-	uint32_t bounces[32];               /* exceptions bounced, by vector */
-	uint32_t pt_updates;                /* page-table entries written for the guest */
-	uint32_t tlb_flushes;               /* full flushes done for the guest */
-};
 
 struct vcpu {
 	struct domain *domain;
@@ -42,7 +36,7 @@ struct domain {
 	struct shared_info *shared_info;
 	uint32_t shared_info_mfn;
 	uint32_t vm_assist;           /* bitmap of enabled VMASST_TYPE_* */
-	struct domain_stats stats;
+	struct pv_domain_counters stats; /* dom0 reads them; printed at the end */
 	struct vcpu vcpu0;
 };
 

@@ -16,11 +16,13 @@
 	X(set_callbacks, 4)           \
 	X(multicall, 2)               \
 	X(update_va_mapping, 4)       \
+	X(mmuext_op, 4)               \
 	X(xen_version, 2)             \
 	X(console_io, 3)              \
 	X(vm_assist, 2)               \
 	X(iret, 0)                    \
-	X(sched_op, 2)
+	X(sched_op, 2)                 \
+	X(domctl, 1)
 
 /* hc_traps.c */
 long do_set_trap_table(uint32_t table);
@@ -31,6 +33,7 @@ long do_iret(void);
 /* hc_mm.c */
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t done, uint32_t foreigndom);
 long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_t flags);
+long do_mmuext_op(uint32_t ops, uint32_t count, uint32_t done, uint32_t foreigndom);
 /* hypercall.c */
 long do_multicall(uint32_t calls, uint32_t count);
 /* hc_misc.c */
@@ -38,5 +41,7 @@ long do_xen_version(uint32_t cmd, uint32_t arg);
 long do_console_io(uint32_t cmd, uint32_t count, uint32_t buffer);
 long do_vm_assist(uint32_t cmd, uint32_t type);
 long do_sched_op(uint32_t cmd, uint32_t arg);
+/* hc_domctl.c */
+long do_domctl(uint32_t arg);
 
 #endif

@@ -7,33 +7,31 @@
 #ifndef PUBLIC_XEN_H
 #define PUBLIC_XEN_H
 
-#include <stdint.h>
-
 #define PARAVANE_ABI_VERSION 1
 
 /* ---- Address-space layout seen by a guest ---------------------------------- */
 
 /* Everything at or above this address belongs to the hypervisor. */
-#define HYPERVISOR_VIRT_START 0xF5800000u
+#define HYPERVISOR_VIRT_START 0xF5800000
 /* Read-only machine-to-physical table: one 32-bit pseudo-physical frame number
  * per machine frame, indexed by machine frame number. Readable from ring 1. */
-#define MACH2PHYS_VIRT_START 0xF5800000u
-#define MACH2PHYS_VIRT_END 0xF6800000u
+#define MACH2PHYS_VIRT_START 0xF5800000
+#define MACH2PHYS_VIRT_END 0xF6800000
 /* Last byte a guest segment reaches (flat segments, page-granular limit 0xF67FF). */
-#define GUEST_SEGMENT_LIMIT 0xF67FFFFFu
+#define GUEST_SEGMENT_LIMIT 0xF67FFFFF
 
 /* ---- Flat segment selectors provided by the hypervisor ----------------------- */
 
-#define FLAT_RING1_CS 0xe019u /* guest kernel code, DPL 1 */
-#define FLAT_RING1_DS 0xe021u /* guest kernel data/stack, DPL 1 */
-#define FLAT_RING3_CS 0xe02bu /* guest user code, DPL 3 */
-#define FLAT_RING3_DS 0xe033u /* guest user data/stack, DPL 3 */
+#define FLAT_RING1_CS 0xe019 /* guest kernel code, DPL 1 */
+#define FLAT_RING1_DS 0xe021 /* guest kernel data/stack, DPL 1 */
+#define FLAT_RING3_CS 0xe02b /* guest user code, DPL 3 */
+#define FLAT_RING3_DS 0xe033 /* guest user data/stack, DPL 3 */
 #define FLAT_KERNEL_CS FLAT_RING1_CS
 #define FLAT_KERNEL_DS FLAT_RING1_DS
 #define FLAT_USER_CS FLAT_RING3_CS
 #define FLAT_USER_DS FLAT_RING3_DS
 /* GDT entries from this index on are the hypervisor's (14 pages of 512). */
-#define FIRST_RESERVED_GDT_ENTRY 7168u
+#define FIRST_RESERVED_GDT_ENTRY 7168
 
 /* ---- Hypercalls ------------------------------------------------------------- */
 
@@ -45,6 +43,9 @@
  */
 #define HYPERCALL_VECTOR 0x82
 #define HYPERCALL_SLOT_SIZE 32
+
+#ifndef __ASSEMBLER__ /* the rest is C only */
+#include <stdint.h>
 
 /*
  * Every hypercall of the ABI: X(number, name, argument count). This one list
@@ -266,5 +267,7 @@ struct start_info {
 #define SIF_INITDOMAIN 2      /* this is domain 0 */
 #define SIF_MULTIBOOT_MOD 4   /* mod_start/mod_len describe a multiboot module */
 #define SIF_MOD_START_PFN 8   /* mod_start is a PFN, not a virtual address */
+
+#endif /* __ASSEMBLER__ */
 
 #endif

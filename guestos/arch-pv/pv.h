@@ -1,0 +1,64 @@
+/* Internal interface of the ring-1 (PV) port. */
+#ifndef PV_PV_H
+#define PV_PV_H
+
+#include <kernel.h>
+#include <public/xen.h>
+#include "hypercall.h"
+
+#define PAGE_SIZE 4096u
+#define GUEST_VIRT_BASE 0xC0000000u /* XEN_ELFNOTE_VIRT_BASE in head.S */
+#define SYSCALL_VECTOR 0x80
+#define SYS_EXIT_TO_KERNEL 0xFFFFFFFFu /* ring-3 test code: leave user mode */
+
+extern struct start_info *start_info;
+extern struct shared_info *shared_info;
+extern const uint32_t *p2m;               /* start_info->mfn_list */
+#define m2p ((const uint32_t *)MACH2PHYS_VIRT_START)
+
+/* What the trap stubs save: pusha order, then the native exception frame. */
+struct trap_frame {
+	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
+	uint32_t ds, es;
+	uint32_t vector, error_code;
+	uint32_t eip, cs, eflags;
+	uint32_t esp, ss; /* only when the trap came from ring 3 */
+};
+
+/* traps.c */
+void traps_init(void);
+struct trap_expect {
+	volatile int armed;
+	uint32_t resume;  /* where to continue after the trap (ring-1 traps) */
+	int vector;       /* recorded: -1 if no trap came */
+	uint32_t error_code, eip, cs, cr2, eflags;
+	uint32_t esp, ss; /* recorded when from ring 3 */
+};
+extern struct trap_expect trap_expect;
+void trap_expect_arm(void);
+extern volatile uint32_t syscall_count;
+
+/* user.S: ring-3 test code (copied into a user page) */
+extern char user_code_start[], user_code_end[];
+extern char user_syscall_loop[], user_hypercall[], user_ud2[], user_bench_loop[];
+/* Enter ring 3 at eip with stack esp; returns when the user code exits. */
+uint32_t user_enter(uint32_t eip, uint32_t esp, uint32_t ecx);
+/* Leave ring 3 from a ring-1 trap handler: user_enter returns `value`. */
+noreturn void user_leave(uint32_t value);
+/* Ring-1 handler registered for the system-call vector. */
+void syscall_entry(void);
+
+/* start.c */
+uint32_t pv_alloc_page(void); /* a spare page of the initial region (virtual) */
+uint32_t pv_va_to_mfn(uint32_t va);
+/* Map the user test code and a user stack; returns the code's user address. */
+uint32_t pv_user_setup(uint32_t *user_stack_top);
+
+static inline uint64_t rdtsc(void)
+{
+	uint64_t v;
+	__asm__ volatile("rdtsc" : "=A"(v));
+	return v;
+}
+
+#endif
