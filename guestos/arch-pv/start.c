@@ -74,6 +74,15 @@ static void print_start_info(const struct start_info *si)
 	       si->first_p2m_pfn);
 	printk("guest:   mod_start %#x, mod_len %u\n", si->mod_start, si->mod_len);
 	printk("guest:   cmd_line \"%s\"\n", si->cmd_line);
+	if (si->mod_len) {
+		char first[33];
+		size_t n = 0;
+		const char *m = (const char *)si->mod_start;
+		while (n < si->mod_len && n < sizeof(first) - 1 && m[n] != '\n')
+			first[n] = m[n], n++;
+		first[n] = '\0';
+		printk("guest: initrd: %u bytes, first line \"%s\"\n", si->mod_len, first);
+	}
 }
 
 void pv_crash_scenario(const char *name);

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make check`: host unit tests, QEMU system tests, the Bochs isolation test.
+# Ends with "N passed, N failed" and exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+passed=0
+failed=0
+failures=()
+
+record() { # name status
+	if [ "$2" = 0 ]; then passed=$((passed + 1)); else
+		failed=$((failed + 1))
+		failures+=("$1")
+	fi
+}
+
+# Fixtures: hostile images and an initrd with known contents.
+python3 tests/tools/mkbad.py "$build/dom0.elf" "$build/bad" || exit 1
+{ echo "PARAVANE-INITRD-TEST"; head -c 4979 /dev/zero | tr '\0' 'x'; } >"$build/test-initrd.txt"
+
+echo "== unit tests (cmocka, ASan + UBSan)"
+if [ -d tests/unit ]; then
+	for t in $(make -s -C tests/unit list 2>/dev/null); do
+		out=$(make -s -C tests/unit "run-$t" 2>&1)
+		status=$?
+		echo "$out" | grep -E '^\[  (PASSED|FAILED)  \]|^\[  ERROR' | sed "s/^/$t: /"
+		# count each cmocka test case
+		p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+		f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-0}))
+		if [ "$status" != 0 ]; then
+			[ -z "$f" ] && failed=$((failed + 1))
+			failures+=("unit/$t")
+			echo "$out" | tail -n 30
+		fi
+	done
+fi
+
+echo "== system tests (QEMU TCG)"
+for t in tests/system/*.test; do
+	bash tests/system/run-qemu.sh "$t" "$build"
+	status=$?
+	record "system/$(basename "$t" .test)" "$status"
+done
+
+echo "== isolation test (Bochs: segment limits enforced)"
+bash tests/bochs/isolation.sh "$build"
+status=$?
+record "bochs/isolation" "$status"
+
+echo
+if [ "$failed" != 0 ]; then
+	printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
