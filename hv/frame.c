@@ -68,7 +68,8 @@ uint32_t frame_alloc(uint16_t owner)
 bool frame_free(uint32_t mfn)
 {
 	struct page_info *pg = frame_info(mfn);
-	if (!pg || (pg->flags & PGF_FREE) || pg->type_count)
+	/* Only RAM that was handed out, and no longer typed, goes back. */
+	if (!pg || (pg->flags & PGF_FREE) || pg->owner == OWNER_NONE || pg->type_count)
 		return false;
 	push_free(mfn);
 	return true;

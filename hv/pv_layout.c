@@ -44,10 +44,12 @@ int pv_layout_compute(uint32_t virt_base, uint32_t image_end, uint32_t mod_len,
 	c += pages(mod_len);
 	l->mod_end = (uint32_t)c;
 	l->p2m_start = (uint32_t)c;
-	c += pages(nr_pages * 4u);
+	c += ((uint64_t)nr_pages * 4 + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 	l->p2m_end = (uint32_t)c;
 	l->start_info = (uint32_t)c;
 	c += PAGE_SIZE;
+	if (c > HYPERVISOR_VIRT_START)
+		return -XEN_ENOMEM;
 	if (domu) {
 		l->store_page = (uint32_t)c;
 		l->console_page = (uint32_t)c + PAGE_SIZE;

@@ -19,6 +19,9 @@ noreturn void vcpu_start(struct vcpu *v)
 	tss_set_ring1_stack(v->kernel_ss, v->kernel_sp);
 	time_update_vcpu(v);
 	*guest_regs() = v->entry_regs;
+	/* restore_all reloads only DS and ES: load the vCPU's FS and GS here. */
+	__asm__ volatile("mov %0, %%fs\n\tmov %1, %%gs"
+			 : : "r"(v->entry_regs.fs), "r"(v->entry_regs.gs));
 	resume_frame(guest_regs());
 }
 

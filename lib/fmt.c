@@ -28,25 +28,33 @@ static void put_padded(struct out *o, const char *s, size_t n, int width, int le
 			put(o, ' ');
 }
 
+/* prefix ("0x", or "" ) goes after space padding and before zero padding. */
 static void put_number(struct out *o, uint64_t v, int neg, unsigned base, int upper,
-		       int width, int left, char pad)
+		       const char *prefix, int width, int left, char pad)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
-	int n = 0;
+	int n = 0, plen = (int)(neg ? 1 : 0) + (prefix[0] ? 2 : 0);
 	do {
 		tmp[sizeof(tmp) - 1 - n++] = digits[v % base];
 		v /= base;
 	} while (v);
-	if (neg) {
-		if (pad == '0') {
-			put(o, '-');
-			width--;
-		} else {
-			tmp[sizeof(tmp) - 1 - n++] = '-';
-		}
-	}
-	put_padded(o, tmp + sizeof(tmp) - n, n, width, left, pad);
+	int fill = width > n + plen ? width - n - plen : 0;
+	if (!left && pad == ' ')
+		while (fill-- > 0)
+			put(o, ' ');
+	if (neg)
+		put(o, '-');
+	for (; *prefix; prefix++)
+		put(o, *prefix);
+	if (!left && pad == '0')
+		while (fill-- > 0)
+			put(o, '0');
+	for (int i = n; i > 0; i--)
+		put(o, tmp[sizeof(tmp) - i]);
+	if (left)
+		while (fill-- > 0)
+			put(o, ' ');
 }
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -76,7 +84,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'i': {
 			int64_t v = lng >= 2 ? va_arg(ap, long long)
 				  : lng ? va_arg(ap, long) : va_arg(ap, int);
-			put_number(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, 0,
+			put_number(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, 0, "",
 				   width, left, pad);
 			break;
 		}
@@ -86,20 +94,15 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			uint64_t v = lng >= 2 ? va_arg(ap, unsigned long long)
 				   : lng ? va_arg(ap, unsigned long)
 					 : va_arg(ap, unsigned int);
-			if (alt && *fmt != 'u' && v) {
-				put(&o, '0');
-				put(&o, *fmt);
-				width -= 2;
-			}
-			put_number(&o, v, 0, *fmt == 'u' ? 10 : 16, *fmt == 'X', width,
+			const char *prefix = !alt || *fmt == 'u' || !v ? ""
+					     : *fmt == 'x' ? "0x" : "0X";
+			put_number(&o, v, 0, *fmt == 'u' ? 10 : 16, *fmt == 'X', prefix, width,
 				   left, pad);
 			break;
 		}
 		case 'p':
-			put(&o, '0');
-			put(&o, 'x');
-			put_number(&o, (uintptr_t)va_arg(ap, void *), 0, 16, 0,
-				   2 * sizeof(void *), 0, '0');
+			put_number(&o, (uintptr_t)va_arg(ap, void *), 0, 16, 0, "0x",
+				   2 + 2 * (int)sizeof(void *), 0, '0');
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);

@@ -20,20 +20,24 @@ python3 tests/tools/mkbad.py "$build/dom0.elf" "$build/bad" || exit 1
 { echo "PARAVANE-INITRD-TEST"; head -c 4979 /dev/zero | tr '\0' 'x'; } >"$build/test-initrd.txt"
 
 echo "== unit tests (cmocka, ASan + UBSan)"
-if [ -d tests/unit ]; then
-	for t in $(make -s -C tests/unit list 2>/dev/null); do
-		out=$(make -s -C tests/unit "run-$t" 2>&1)
+unit_out="$(pwd)/$build/unit"
+if ! make -s -C tests/unit O="$unit_out" all >"$build/unit-build.log" 2>&1; then
+	cat "$build/unit-build.log"
+	record "unit/build" 1
+else
+	for t in $(make -s -C tests/unit list); do
+		out=$("$unit_out/$t" 2>&1)
 		status=$?
-		echo "$out" | grep -E '^\[  (PASSED|FAILED)  \]|^\[  ERROR' | sed "s/^/$t: /"
-		# count each cmocka test case
 		p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
 		f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+		echo "$t: ${p:-0} passed, ${f:-0} failed"
 		passed=$((passed + ${p:-0}))
 		failed=$((failed + ${f:-0}))
 		if [ "$status" != 0 ]; then
+			echo "$out" | grep -E '^\[  (FAILED|ERROR)|^\[  FAILED' | sed 's/^/    /'
+			echo "$out" | tail -n 20 | sed 's/^/    | /'
 			[ -z "$f" ] && failed=$((failed + 1))
 			failures+=("unit/$t")
-			echo "$out" | tail -n 30
 		fi
 	done
 fi

@@ -54,7 +54,7 @@ void frame_reserve(uint32_t first, uint32_t last, uint16_t owner);
 /* One free frame, now owned by `owner` with count 1 and no type; INVALID_MFN if none. */
 uint32_t frame_alloc(uint16_t owner);
 /* Return a frame to the allocator; false (and nothing changes) if it is free already,
- * out of range, or still typed. */
+ * out of range, not RAM (never handed out), or still typed. */
 bool frame_free(uint32_t mfn);
 static inline struct page_info *frame_info(uint32_t mfn)
 {

@@ -147,10 +147,11 @@ fi
 # Relative file names: Bochs runs in $tmp.
 cat > "$tmp/bochsrc" <<EOF
 megs: 128
-romimage: file="$bios"
+romimage: file="$bios", options=fastboot
 vgaromimage: file="$vgabios"
 cpu: $cpu, count=1, reset_on_triple_fault=0
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata1: enabled=0
 ata0-master: type=cdrom, path=boot.iso, status=inserted
 boot: cdrom
 display_library: term
@@ -172,7 +173,10 @@ start=$(date +%s.%N)
     # script runs the command with $SHELL -c; that shell records its pid and
     # becomes bochs.  TERM must name a terminfo entry or curses gives up.
     export SHELL=/bin/sh TERM=xterm LINES=25 COLUMNS=80
-    exec timeout -k 3 "$tmo" script -qfec \
+    # On timeout, SIGKILL script at once (on SIGTERM it waits 2 s before
+    # killing its child); closing the pty sends Bochs SIGHUP, which ends it,
+    # and kill_bochs below makes sure.
+    exec timeout --foreground -s KILL "$tmo" script -qfec \
         "echo \$\$ > bochs.pid; exec $bochs -q -f bochsrc -rc dbg.rc" /dev/null
 ) < /dev/null > "$tmp/term.log" 2>&1
 rc=$?

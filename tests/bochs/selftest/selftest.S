@@ -77,6 +77,7 @@ hang:   jmp     hang
         jnc     4f
         movl    $s_tripling, %esi
         call    puts
+        call    drain
         lidt    null_idt
         int3                            /* no IDT: #GP -> #DF -> triple */
 
@@ -167,6 +168,8 @@ gp_after:
         movl    $s_done, %esi
         call    puts
 
+        call    drain
+
         /* Shutdown port. */
         movl    $s_shutdown, %esi
         movw    $0x8900, %dx
@@ -208,6 +211,17 @@ puts:
         call    putc
         jmp     1b
 2:      ret
+
+/* drain: wait until the UART has sent everything (LSR bit 6, transmitter
+ * empty).  Bochs drops what is still in the UART when it exits. */
+drain:
+        pushl   %edx
+        movw    $COM1 + 5, %dx
+1:      inb     %dx, %al
+        testb   $0x40, %al
+        jz      1b
+        popl    %edx
+        ret
 
 newline:
         movb    $'\n', %al
