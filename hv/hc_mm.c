@@ -62,8 +62,9 @@ long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_
 	return 0;
 }
 
-static long mmu_update_one(struct domain *d, const struct mmu_update *req)
+static long mmu_update_one(struct domain *d, const void *item)
 {
+	const struct mmu_update *req = item;
 	unsigned cmd = req->ptr & 3;
 	if (req->ptr >> 32)
 		return -XEN_EINVAL; /* all our RAM is below 4 GiB */
@@ -95,22 +96,29 @@ static long mmu_update_one(struct domain *d, const struct mmu_update *req)
 	return 0;
 }
 
-long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t pdone, uint32_t foreigndom)
+/*
+ * Run `count` requests of `size` bytes from guest array `reqs` through `one`,
+ * stopping at the first failure; *pdone (if given) learns how many completed.
+ */
+_Static_assert(sizeof(struct mmu_update) <= 16 && sizeof(struct mmuext_op) <= 16, "batch buffer");
+
+static long run_batch(uint32_t reqs, uint32_t count, size_t size, uint32_t pdone,
+		      uint32_t foreigndom, long (*one)(struct domain *, const void *))
 {
 	struct domain *d = current->domain;
+	uint64_t buf[2];
 	uint32_t done = 0;
 	long rc = 0;
 
 	if (foreigndom != DOMID_SELF && foreigndom != d->id)
 		return -XEN_EPERM; /* foreign updates come with the full PV MMU */
 	for (; done < count; done++) {
-		struct mmu_update req;
-		if (count > HYPERVISOR_VIRT_START / sizeof(req) ||
-		    copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
+		if (count > HYPERVISOR_VIRT_START / size ||
+		    copy_from_guest(buf, reqs + done * size, size)) {
 			rc = -XEN_EFAULT;
 			break;
 		}
-		if ((rc = mmu_update_one(d, &req)))
+		if ((rc = one(d, buf)))
 			break;
 	}
 	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
@@ -118,10 +126,17 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t pdone, uint32_t forei
 	return rc;
 }
 
+long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t pdone, uint32_t foreigndom)
+{
+	return run_batch(reqs, count, sizeof(struct mmu_update), pdone, foreigndom,
+			 mmu_update_one);
+}
+
 /* TLB maintenance for now; pinning, new base pointers and the rest come with
  * the full PV MMU and answer -ENOSYS until then. One CPU: ALL means local. */
-static long mmuext_one(struct domain *d, const struct mmuext_op *op)
+static long mmuext_one(struct domain *d, const void *item)
 {
+	const struct mmuext_op *op = item;
 	switch (op->cmd) {
 	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_ALL:
@@ -140,23 +155,5 @@ static long mmuext_one(struct domain *d, const struct mmuext_op *op)
 
 long do_mmuext_op(uint32_t ops, uint32_t count, uint32_t pdone, uint32_t foreigndom)
 {
-	struct domain *d = current->domain;
-	uint32_t done = 0;
-	long rc = 0;
-
-	if (foreigndom != DOMID_SELF && foreigndom != d->id)
-		return -XEN_EPERM;
-	for (; done < count; done++) {
-		struct mmuext_op op;
-		if (count > HYPERVISOR_VIRT_START / sizeof(op) ||
-		    copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
-			rc = -XEN_EFAULT;
-			break;
-		}
-		if ((rc = mmuext_one(d, &op)))
-			break;
-	}
-	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-		return -XEN_EFAULT;
-	return rc;
+	return run_batch(ops, count, sizeof(struct mmuext_op), pdone, foreigndom, mmuext_one);
 }
