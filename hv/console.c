@@ -7,6 +7,7 @@
 #define UART_LSR 5
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
+#define LSR_TX_IDLE 0x40
 
 void console_init(void)
 {
@@ -33,6 +34,12 @@ void console_write(const char *s, size_t n)
 			uart_putc('\r');
 		uart_putc(s[i]);
 	}
+}
+
+void console_flush(void)
+{
+	while (!(inb(COM1 + UART_LSR) & LSR_TX_IDLE))
+		cpu_relax();
 }
 
 size_t console_read(char *buf, size_t n)

@@ -9,6 +9,7 @@
 noreturn void machine_exit(unsigned code)
 {
 	irq_disable();
+	console_flush(); /* Bochs drops what is still in the UART when it stops */
 	outb(QEMU_DEBUG_EXIT_PORT, (uint8_t)code);
 	for (const char *s = "Shutdown"; *s; s++)
 		__asm__ volatile("outb %0, %1" : : "a"(*s), "Nd"((uint16_t)BOCHS_SHUTDOWN_PORT));

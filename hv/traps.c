@@ -147,6 +147,10 @@ void trap_dispatch(struct cpu_regs *r)
 		hypercall_dispatch(r);
 	} else if (r->vector == TIMER_VECTOR) {
 		apic_timer_interrupt();
+	} else if (r->vector == 2) {
+		printk("hv: NMI ignored\n"); /* not the guest's doing: never bounce it */
+	} else if (r->vector == 8 || r->vector == 18) {
+		hv_fatal(r); /* double fault, machine check: the machine is not sane */
 	} else if (r->vector < 32) {
 		if (ring_of(r) == 0) {
 			if (!fixup_exception(r))

@@ -49,10 +49,12 @@ for t in tests/system/*.test; do
 	record "system/$(basename "$t" .test)" "$status"
 done
 
-echo "== isolation test (Bochs: segment limits enforced)"
-bash tests/bochs/isolation.sh "$build"
-status=$?
-record "bochs/isolation" "$status"
+echo "== Bochs (segment limits enforced): isolation, and the self-test on a second CPU"
+for group_count in isolation:5 selftest:19; do
+	bash tests/bochs/run-group.sh "$build" "${group_count%:*}" "${group_count#*:}"
+	status=$?
+	record "bochs/${group_count%:*}" "$status"
+done
 
 echo
 if [ "$failed" != 0 ]; then

@@ -27,6 +27,7 @@
 /* console.c: 16550 UART and printk */
 void console_init(void);
 void console_write(const char *s, size_t n);
+void console_flush(void); /* wait until the UART has sent everything */
 size_t console_read(char *buf, size_t n);
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

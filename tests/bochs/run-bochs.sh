@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # (functions called from traps look unreachable)
 # Boots a multiboot kernel plus modules under Bochs (via a GRUB ISO) and
 # captures COM1.  Bochs, unlike QEMU TCG, enforces segment limits.
 #
@@ -11,6 +12,13 @@
 # -initrd "dir/file args" (QEMU keeps the path as given: "dir/file args").
 # Args are split on blanks; each word reaches the kernel as written except
 # that GRUB puts a backslash before \ ' and ".
+#
+# OUT_SERIAL_FILE is everything written to COM1, GRUB's output included: it
+# starts with GRUB's screen-clearing escapes and "  Booting `paravane'\n\r\n\r",
+# so the kernel's first line is preceded by a carriage return.  Match
+# the kernel's lines unanchored, or strip \r first.  A guest must wait for the
+# UART to be empty (LSR bit 6) before its "Shutdown": Bochs drops what is
+# still in the UART when it exits.
 #
 # The guest ends Bochs by writing the string "Shutdown" to port 0x8900.  A
 # triple fault ends Bochs too (reset_on_triple_fault=0), instead of rebooting.
@@ -109,8 +117,11 @@ grub_quote() {
 }
 grub_words() {
     local w s=
-    # shellcheck disable=SC2086  # split on blanks on purpose; no globbing:
-    set -f; set -- $1; set +f
+    # Split on blanks on purpose, without globbing.
+    set -f
+    # shellcheck disable=SC2086
+    set -- $1
+    set +f
     for w in "$@"; do s+=" $(grub_quote "$w")"; done
     printf '%s' "$s"
 }
@@ -191,12 +202,11 @@ fi
 [ -n "${RUN_BOCHS_LOG:-}" ] && cp "$tmp/bochs.log" "$RUN_BOCHS_LOG" 2>/dev/null
 
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-case $rc in
-124|137)
+# timeout -s KILL reports 137 (script killed); make sure it was the timer.
+if [ "$rc" = 137 ] && awk -v a="$start" -v b="$end" -v t="$tmo" 'BEGIN { exit !(b - a >= t) }'; then
     echo "$me: timed out after ${tmo}s; Bochs killed" >&2
     exit 124
-    ;;
-esac
+fi
 if grep -q 'Shutdown port: shutdown requested' "$tmp/bochs.log" 2>/dev/null; then
     echo "$me: guest shut Bochs down after ${secs}s" >&2
 else

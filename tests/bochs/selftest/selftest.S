@@ -10,7 +10,8 @@
  *   segment-limit: #GP=<0/1>
  *   BOCHS-DONE
  *
- * then writes "Shutdown" to port 0x8900, which ends Bochs.
+ * then waits for the UART to drain and writes "Shutdown" to port 0x8900,
+ * which ends Bochs.  Build: build.sh OUT_DIR; run and check: check.sh.
  *
  * If the kernel command line contains "hang" it spins forever after BOCHS-OK
  * (to test the harness's timeout); if it contains "triple" it triple-faults
