@@ -1,4 +1,5 @@
 /* The hypervisor's command line: space-separated "key=value" or bare "key" words. */
+#include <cmdline.h>
 #include <hv.h>
 #include <string.h>
 
@@ -11,23 +12,15 @@ void cmdline_set(const char *s)
 
 const char *cmdline_get(const char *key, char *buf, size_t len)
 {
-	size_t klen = strlen(key);
-	for (const char *p = cmdline; *p;) {
-		while (*p == ' ')
-			p++;
-		const char *end = p;
-		while (*end && *end != ' ')
-			end++;
-		if (!strncmp(p, key, klen) && (p[klen] == '=' || p + klen == end)) {
-			const char *v = p + klen + (p[klen] == '=');
-			size_t n = (size_t)(end - v) < len - 1 ? (size_t)(end - v) : len - 1;
-			memcpy(buf, v, n);
-			buf[n] = '\0';
-			return buf;
-		}
-		p = end;
+	size_t n;
+	bool has_value;
+	if (!cmdline_find(cmdline, key, &n, &has_value))
+		return NULL;
+	if (!has_value) {
+		buf[0] = '\0';
+		return buf;
 	}
-	return NULL;
+	return cmdline_copy_value(cmdline, key, buf, len);
 }
 
 uint32_t cmdline_size(const char *key, uint32_t dflt)

@@ -52,11 +52,9 @@ size_t console_read(char *buf, size_t n)
 
 int printk(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	int n = vprint_to(console_write, fmt, ap);
 	va_end(ap);
-	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }

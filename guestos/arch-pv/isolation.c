@@ -7,15 +7,6 @@
  */
 #include "pv.h"
 
-#define EXPECT_TRAP(insns, arg)                                                  \
-	do {                                                                     \
-		trap_expect_arm();                                               \
-		__asm__ volatile("movl $1f, %[res]\n\t" insns "\n1:"             \
-				 : [res] "=m"(trap_expect.resume)                \
-				 : "c"(arg)                                      \
-				 : "eax", "edx", "memory");                      \
-	} while (0)
-
 #define HV_IMAGE 0xF8100000u  /* the hypervisor's code (mapped, supervisor) */
 #define HV_FIXMAP 0xFFFFF000u /* the LAPIC page */
 
@@ -53,6 +44,5 @@ KTEST(isolation, jump_into_hypervisor_faults)
 {
 	EXPECT_TRAP("movl $2f, fault_eip\n2:\tjmp *%%ecx", HV_IMAGE);
 	CHECK_EQ(trap_expect.vector, 13);
-	extern uint32_t fault_eip;
 	CHECK_EQ(trap_expect.eip, fault_eip); /* the jump itself faulted */
 }

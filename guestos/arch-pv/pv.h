@@ -37,6 +37,20 @@ struct trap_expect {
 extern struct trap_expect trap_expect;
 void trap_expect_arm(void);
 extern volatile uint32_t syscall_count;
+/*
+ * Run an instruction sequence that must trap, and continue after it. The
+ * sequence gets `arg` in ECX and may clobber EAX and EDX; it may store the
+ * address of the faulting instruction in fault_eip.
+ */
+#define EXPECT_TRAP(insns, arg)                                                  \
+	do {                                                                     \
+		trap_expect_arm();                                               \
+		__asm__ volatile("movl $1f, %[res]\n\t" insns "\n1:"             \
+				 : [res] "=m"(trap_expect.resume)                \
+				 : "c"(arg)                                      \
+				 : "eax", "edx", "memory");                      \
+	} while (0)
+extern uint32_t fault_eip; /* traps.c */
 
 /* user.S: ring-3 test code (copied into a user page) */
 extern char user_code_start[], user_code_end[];

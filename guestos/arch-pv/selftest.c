@@ -20,20 +20,6 @@
 #define UNMAPPED_VA 0x10000000u /* no L1 there: nothing below the kernel is mapped */
 #define HV_ADDR 0xF8100000u     /* the hypervisor's image (docs/architecture.md) */
 
-/*
- * Run an instruction sequence that must trap, and continue after it. The
- * sequence gets `arg` in ECX and may clobber EAX and EDX; it may store the
- * address of the faulting instruction in fault_eip.
- */
-#define EXPECT_TRAP(insns, arg)                                                  \
-	do {                                                                     \
-		trap_expect_arm();                                               \
-		__asm__ volatile("movl $1f, %[res]\n\t" insns "\n1:"             \
-				 : [res] "=m"(trap_expect.resume)                \
-				 : "c"(arg)                                      \
-				 : "eax", "edx", "memory");                      \
-	} while (0)
-uint32_t fault_eip;
 
 /* A hypercall by number, straight through the gate, with EBX = 0. */
 static long raw_hypercall(uint32_t nr)

@@ -7,6 +7,7 @@
 
 struct trap_expect trap_expect;
 volatile uint32_t syscall_count;
+uint32_t fault_eip;
 
 #define DECLARE(v) extern char trap_##v[];
 DECLARE(0) DECLARE(1) DECLARE(3) DECLARE(4) DECLARE(5) DECLARE(6) DECLARE(7)

@@ -1,7 +1,9 @@
-/* Kernel command line: space-separated words, some of them key=value. */
-#include <kernel.h>
+/* Command-line word lookup (see cmdline.h). */
+#include "cmdline.h"
+#include "string.h"
 
-static const char *find(const char *cmdline, const char *key, size_t *vlen, bool *has_value)
+const char *cmdline_find(const char *cmdline, const char *key, size_t *vlen,
+			 bool *has_value)
 {
 	size_t klen = strlen(key);
 	for (const char *p = cmdline; *p;) {
@@ -21,23 +23,16 @@ static const char *find(const char *cmdline, const char *key, size_t *vlen, bool
 	return NULL;
 }
 
-bool cmdline_has(const char *cmdline, const char *word)
+const char *cmdline_copy_value(const char *cmdline, const char *key, char *buf, size_t len)
 {
 	size_t n;
-	bool v;
-	return find(cmdline, word, &n, &v) != NULL;
-}
-
-const char *cmdline_value(const char *cmdline, const char *key, char *buf, size_t len)
-{
-	size_t n;
-	bool v;
-	const char *p = find(cmdline, key, &n, &v);
-	if (!p || !v)
+	bool has_value;
+	const char *v = cmdline_find(cmdline, key, &n, &has_value);
+	if (!v || !has_value || !len)
 		return NULL;
 	if (n >= len)
 		n = len - 1;
-	memcpy(buf, p, n);
+	memcpy(buf, v, n);
 	buf[n] = '\0';
 	return buf;
 }
