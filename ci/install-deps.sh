@@ -11,6 +11,7 @@ PACKAGES=(
 	bochs bochsbios vgabios bochs-term         # segment-limit isolation test
 	grub-pc-bin grub-common xorriso mtools     # GRUB ISO for Bochs
 	gdb                                        # make debug
+	clang-format                               # make format, checked by make check
 	python3                                    # test image mutator
 	util-linux                                 # script(1) to give Bochs a tty
 )

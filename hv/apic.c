@@ -18,8 +18,14 @@
 
 static volatile uint32_t *const lapic = (volatile uint32_t *)FIXMAP_LAPIC;
 
-static void lapic_write(unsigned reg, uint32_t v) { lapic[reg / 4] = v; }
-static uint32_t lapic_read(unsigned reg) { return lapic[reg / 4]; }
+static void lapic_write(unsigned reg, uint32_t v)
+{
+	lapic[reg / 4] = v;
+}
+static uint32_t lapic_read(unsigned reg)
+{
+	return lapic[reg / 4];
+}
 
 static void pic_disable(void)
 {

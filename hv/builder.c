@@ -18,8 +18,8 @@ static void *pfn_frame(void *ctx, uint32_t pfn)
 }
 
 /* Copy into the domain's initial region by virtual address, page by page. */
-static void region_write(struct domain *d, const struct pv_layout *l, uint32_t va,
-			 const void *src, uint32_t len)
+static void region_write(struct domain *d, const struct pv_layout *l, uint32_t va, const void *src,
+			 uint32_t len)
 {
 	const uint8_t *s = src;
 	while (len) {
@@ -112,8 +112,8 @@ static int setup_shared_info(struct domain *d)
 	return 0;
 }
 
-static void fill_start_info(struct domain *d, const struct pv_layout *l,
-			    uint32_t initrd_len, const char *cmdline)
+static void fill_start_info(struct domain *d, const struct pv_layout *l, uint32_t initrd_len,
+			    const char *cmdline)
 {
 	struct start_info *si = region_page(d, l, l->start_info);
 	strlcpy(si->magic, START_INFO_MAGIC, sizeof(si->magic));
@@ -130,8 +130,7 @@ static void fill_start_info(struct domain *d, const struct pv_layout *l,
 	strlcpy(si->cmd_line, cmdline ? cmdline : "", sizeof(si->cmd_line));
 }
 
-static void setup_vcpu(struct domain *d, const struct pv_layout *l, uint32_t entry,
-		       uint32_t l3_mfn)
+static void setup_vcpu(struct domain *d, const struct pv_layout *l, uint32_t entry, uint32_t l3_mfn)
 {
 	struct vcpu *v = &d->vcpu0;
 	struct cpu_regs *r = &v->entry_regs;
@@ -147,9 +146,8 @@ static void setup_vcpu(struct domain *d, const struct pv_layout *l, uint32_t ent
 	v->kernel_sp = l->stack_end;
 }
 
-int build_pv_domain(struct domain *d, const void *image, size_t image_len,
-		    const void *initrd, size_t initrd_len, const char *cmdline,
-		    char *err, size_t errlen)
+int build_pv_domain(struct domain *d, const void *image, size_t image_len, const void *initrd,
+		    size_t initrd_len, const char *cmdline, char *err, size_t errlen)
 {
 	struct elf_image img;
 	struct pv_layout l;
@@ -179,8 +177,7 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len,
 			     img.seg[i].filesz);
 	region_write(d, &l, l.mod_start, initrd, (uint32_t)initrd_len);
 	region_write(d, &l, l.p2m_start, d->p2m, d->nr_pages * sizeof(uint32_t));
-	uint32_t l3_mfn = pv_build_pagetables(&l, d->p2m, pfn_frame, d,
-					      paging_hv_l2_entries());
+	uint32_t l3_mfn = pv_build_pagetables(&l, d->p2m, pfn_frame, d, paging_hv_l2_entries());
 	type_pagetables(d, &l);
 	if (img.hypercall_page)
 		fill_hypercall_page(region_page(d, &l, img.hypercall_page));
@@ -188,8 +185,8 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len,
 	setup_vcpu(d, &l, img.entry, l3_mfn);
 
 	printk("hv: d%u: \"%s\" %#x-%#x entry %#x, %u pages, region %#x-%#x, "
-	       "%u page-table frames\n", d->id, img.guest_os, img.vstart, img.vend,
-	       img.entry, d->nr_pages, l.virt_base, l.v_end,
-	       (l.pt_end - l.pt_start) >> PAGE_SHIFT);
+	       "%u page-table frames\n",
+	       d->id, img.guest_os, img.vstart, img.vend, img.entry, d->nr_pages, l.virt_base,
+	       l.v_end, (l.pt_end - l.pt_start) >> PAGE_SHIFT);
 	return 0;
 }

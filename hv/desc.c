@@ -54,8 +54,10 @@ static void gdt_init(void)
 	gdt[GDT_IDX(HV_TSS)] = (limit & 0xFFFF) | ((uint64_t)(base & 0xFFFFFF) << 16) |
 			       (0x89ull << 40) | ((uint64_t)(base >> 24) << 56);
 
-	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) gdtr = {
-		sizeof(gdt) - 1, (uint32_t)gdt };
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) gdtr = { sizeof(gdt) - 1, (uint32_t)gdt };
 	__asm__ volatile("lgdt %0\n\t"
 			 "ljmp %1, $1f\n"
 			 "1:\tmov %2, %%ds\n\t"
@@ -63,7 +65,9 @@ static void gdt_init(void)
 			 "mov %2, %%ss\n\t"
 			 "mov %3, %%fs\n\t"
 			 "mov %3, %%gs"
-			 : : "m"(gdtr), "i"(HV_CS), "r"(HV_DS), "r"(0) : "memory");
+			 :
+			 : "m"(gdtr), "i"(HV_CS), "r"(HV_DS), "r"(0)
+			 : "memory");
 }
 
 static void tss_init(void)
@@ -94,8 +98,10 @@ static void idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++)
 		idt_reset_gate(v);
-	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr = {
-		sizeof(idt) - 1, (uint32_t)idt };
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint32_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 

@@ -29,9 +29,8 @@ void domain_print_stats(const struct domain *d)
 	for (unsigned i = 0; i < 32; i++)
 		if (d->stats.exceptions[i])
 			printk(" v%u=%u", i, d->stats.exceptions[i]);
-	printk("; interrupts=%u other=%u pt_updates=%u tlb_flushes=%u\n",
-	       d->stats.interrupts, d->stats.other_entries, d->stats.pt_updates,
-	       d->stats.tlb_flushes);
+	printk("; interrupts=%u other=%u pt_updates=%u tlb_flushes=%u\n", d->stats.interrupts,
+	       d->stats.other_entries, d->stats.pt_updates, d->stats.tlb_flushes);
 }
 
 noreturn void domain_crash(struct domain *d, const char *why, const struct cpu_regs *r)

@@ -34,10 +34,10 @@ struct notes_seen {
 	char xen_version[16], loader[16], pae[24];
 };
 
-#define REFUSE(...)                                          \
-	do {                                                 \
-		snprintf(err, errlen, __VA_ARGS__);          \
-		return -XEN_EINVAL;                          \
+#define REFUSE(...)                                 \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return -XEN_EINVAL;                 \
 	} while (0)
 
 static uint32_t rd32(const uint8_t *p)
@@ -86,9 +86,15 @@ static int parse_notes(const uint8_t *p, uint32_t len, struct elf_image *img,
 		if (is_u32 && descsz < 4)
 			REFUSE("ELF note %u too short", type);
 		switch (type) {
-		case XEN_ELFNOTE_ENTRY: img->entry = rd32(desc); break;
-		case XEN_ELFNOTE_HYPERCALL_PAGE: img->hypercall_page = rd32(desc); break;
-		case XEN_ELFNOTE_VIRT_BASE: img->virt_base = rd32(desc); break;
+		case XEN_ELFNOTE_ENTRY:
+			img->entry = rd32(desc);
+			break;
+		case XEN_ELFNOTE_HYPERCALL_PAGE:
+			img->hypercall_page = rd32(desc);
+			break;
+		case XEN_ELFNOTE_VIRT_BASE:
+			img->virt_base = rd32(desc);
+			break;
 		case XEN_ELFNOTE_GUEST_OS:
 			note_string(img->guest_os, sizeof(img->guest_os), desc, descsz);
 			break;
@@ -108,7 +114,10 @@ static int parse_notes(const uint8_t *p, uint32_t len, struct elf_image *img,
 
 static int check_notes(const struct notes_seen *seen, char *err, size_t errlen)
 {
-	static const struct { unsigned type; const char *name; } required[] = {
+	static const struct {
+		unsigned type;
+		const char *name;
+	} required[] = {
 		{ XEN_ELFNOTE_GUEST_OS, "GUEST_OS" },
 		{ XEN_ELFNOTE_XEN_VERSION, "XEN_VERSION" },
 		{ XEN_ELFNOTE_LOADER, "LOADER" },
@@ -143,8 +152,8 @@ static int check_header(const struct ehdr *eh, size_t size, char *err, size_t er
 	return 0;
 }
 
-static int add_segment(struct elf_image *img, const struct phdr *ph, size_t size,
-		       char *err, size_t errlen)
+static int add_segment(struct elf_image *img, const struct phdr *ph, size_t size, char *err,
+		       size_t errlen)
 {
 	if (ph->filesz > ph->memsz)
 		REFUSE("segment at %#x: file size exceeds memory size", ph->vaddr);
@@ -162,8 +171,8 @@ static int add_segment(struct elf_image *img, const struct phdr *ph, size_t size
 	}
 	if (img->nr_segments == ELF_MAX_LOAD)
 		REFUSE("more than %u loadable segments", ELF_MAX_LOAD);
-	img->seg[img->nr_segments++] = (struct elf_segment){
-		ph->offset, ph->filesz, ph->vaddr, ph->memsz, ph->flags };
+	img->seg[img->nr_segments++] =
+	    (struct elf_segment){ ph->offset, ph->filesz, ph->vaddr, ph->memsz, ph->flags };
 	if (ph->vaddr < img->vstart)
 		img->vstart = ph->vaddr;
 	if (ph->vaddr + ph->memsz > img->vend)
@@ -179,8 +188,7 @@ static const struct elf_segment *segment_at(const struct elf_image *img, uint32_
 	return NULL;
 }
 
-int elf_parse(const void *data, size_t size, struct elf_image *img, char *err,
-	      size_t errlen)
+int elf_parse(const void *data, size_t size, struct elf_image *img, char *err, size_t errlen)
 {
 	struct ehdr eh;
 	struct notes_seen seen = { 0 };
@@ -205,8 +213,8 @@ int elf_parse(const void *data, size_t size, struct elf_image *img, char *err,
 		if (ph.type == PT_NOTE) {
 			if (!in_file(size, ph.offset, ph.filesz))
 				REFUSE("note segment lies outside the file (truncated?)");
-			rc = parse_notes((const uint8_t *)data + ph.offset, ph.filesz, img,
-					 &seen, err, errlen);
+			rc = parse_notes((const uint8_t *)data + ph.offset, ph.filesz, img, &seen,
+					 err, errlen);
 		} else if (ph.type == PT_LOAD && ph.memsz) {
 			rc = add_segment(img, &ph, size, err, errlen);
 		}
@@ -218,8 +226,7 @@ int elf_parse(const void *data, size_t size, struct elf_image *img, char *err,
 	if ((rc = check_notes(&seen, err, errlen)))
 		return rc;
 	if (img->virt_base > img->vstart)
-		REFUSE("VIRT_BASE %#x lies above the image start %#x", img->virt_base,
-		       img->vstart);
+		REFUSE("VIRT_BASE %#x lies above the image start %#x", img->virt_base, img->vstart);
 	const struct elf_segment *es = segment_at(img, img->entry);
 	if (!es || !(es->flags & PF_X))
 		REFUSE("entry point %#x is not in an executable segment", img->entry);

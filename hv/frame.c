@@ -16,7 +16,8 @@ void frame_table_init(struct page_info *pages, uint32_t nr_frames)
 static void push_free(uint32_t mfn)
 {
 	struct page_info *pg = &frames.pages[mfn];
-	*pg = (struct page_info){ .owner = OWNER_NONE, .flags = PGF_FREE,
+	*pg = (struct page_info){ .owner = OWNER_NONE,
+				  .flags = PGF_FREE,
 				  .next_free = frames.free_head };
 	frames.free_head = mfn;
 	frames.nr_free++;
@@ -48,8 +49,8 @@ void frame_reserve(uint32_t first, uint32_t last, uint16_t owner)
 		}
 	}
 	for (uint32_t mfn = first; mfn < last; mfn++)
-		frames.pages[mfn] = (struct page_info){ .owner = owner, .count = 1,
-							.next_free = INVALID_MFN };
+		frames.pages[mfn] =
+		    (struct page_info){ .owner = owner, .count = 1, .next_free = INVALID_MFN };
 }
 
 uint32_t frame_alloc(uint16_t owner)
@@ -60,8 +61,9 @@ uint32_t frame_alloc(uint16_t owner)
 	struct page_info *pg = &frames.pages[mfn];
 	frames.free_head = pg->next_free;
 	frames.nr_free--;
-	*pg = (struct page_info){ .owner = owner, .count = 1, .type = PGT_none,
-				  .next_free = INVALID_MFN };
+	*pg = (struct page_info){
+		.owner = owner, .count = 1, .type = PGT_none, .next_free = INVALID_MFN
+	};
 	return mfn;
 }
 

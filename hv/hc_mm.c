@@ -25,8 +25,8 @@ static bool is_own_l1(const struct domain *d, uint32_t mfn)
 /* The L1 entry that maps va in the current address space, or NULL. */
 static uint64_t *find_l1e(const struct vcpu *v, uint32_t va)
 {
-	const uint64_t *l3 = (const uint64_t *)((uint8_t *)frame_map(v->cr3 >> PAGE_SHIFT) +
-						(v->cr3 & 0xFE0));
+	const uint64_t *l3 =
+	    (const uint64_t *)((uint8_t *)frame_map(v->cr3 >> PAGE_SHIFT) + (v->cr3 & 0xFE0));
 	uint64_t l3e = l3[va >> L3_SHIFT];
 	if (!(l3e & _PAGE_PRESENT))
 		return NULL;
@@ -89,8 +89,8 @@ static long mmu_update_one(struct domain *d, const void *item)
 	uint64_t *e = (uint64_t *)((uint8_t *)frame_map(mfn) + (maddr & (PAGE_SIZE - 1)));
 	uint64_t val = req->val;
 	if (cmd == MMU_PT_UPDATE_PRESERVE_AD)
-		val = (val & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) |
-		      (*e & (_PAGE_ACCESSED | _PAGE_DIRTY));
+		val =
+		    (val & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) | (*e & (_PAGE_ACCESSED | _PAGE_DIRTY));
 	pte_write(e, val);
 	d->stats.pt_updates++;
 	return 0;
@@ -128,8 +128,7 @@ static long run_batch(uint32_t reqs, uint32_t count, size_t size, uint32_t pdone
 
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t pdone, uint32_t foreigndom)
 {
-	return run_batch(reqs, count, sizeof(struct mmu_update), pdone, foreigndom,
-			 mmu_update_one);
+	return run_batch(reqs, count, sizeof(struct mmu_update), pdone, foreigndom, mmu_update_one);
 }
 
 /* TLB maintenance for now; pinning, new base pointers and the rest come with

@@ -92,7 +92,9 @@ long do_set_callbacks(uint32_t event_cs, uint32_t event_eip, uint32_t failsafe_c
 long do_iret(void)
 {
 	struct cpu_regs *r = guest_regs();
-	struct { uint32_t eax, eip, cs, eflags, esp, ss; } f;
+	struct {
+		uint32_t eax, eip, cs, eflags, esp, ss;
+	} f;
 
 	if (copy_from_guest(&f, r->esp, 16))
 		domain_crash(current->domain, "iret: unreadable stack", r);

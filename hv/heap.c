@@ -62,8 +62,10 @@ void xfree(void *p)
 		b->size += b->next_free->size;
 		b->next_free = b->next_free->next_free;
 	}
-	struct block *prev = (link == &free_list) ? NULL
-			     : (struct block *)((char *)link - offsetof(struct block, next_free));
+	struct block *prev =
+	    (link == &free_list)
+		? NULL
+		: (struct block *)((char *)link - offsetof(struct block, next_free));
 	if (prev && (char *)prev + prev->size == (char *)b) {
 		prev->size += b->size;
 		prev->next_free = b->next_free;

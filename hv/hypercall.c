@@ -18,12 +18,12 @@ enum { XEN_HYPERCALLS(ARGC_ENUM) };
 
 typedef long (*hypercall_fn)(const struct cpu_regs *r);
 
-#define THUNK(name, argc)                                                        \
+#define THUNK(name, argc)                                                           \
 	_Static_assert(ARGC_##name == argc, "argument count differs from the ABI"); \
-	static long hc_##name(const struct cpu_regs *r)                          \
-	{                                                                        \
-		(void)r;                                                         \
-		return do_##name(ARGS_##argc(r));                                \
+	static long hc_##name(const struct cpu_regs *r)                             \
+	{                                                                           \
+		(void)r;                                                            \
+		return do_##name(ARGS_##argc(r));                                   \
 	}
 HV_HYPERCALLS(THUNK)
 
@@ -56,8 +56,10 @@ long do_multicall(uint32_t calls, uint32_t count)
 		if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret) {
 			e.result = (uint32_t)-XEN_EINVAL; /* cannot nest or return from here */
 		} else {
-			struct cpu_regs args = { .ebx = e.args[0], .ecx = e.args[1],
-						 .edx = e.args[2], .esi = e.args[3],
+			struct cpu_regs args = { .ebx = e.args[0],
+						 .ecx = e.args[1],
+						 .edx = e.args[2],
+						 .esi = e.args[3],
 						 .edi = e.args[4] };
 			e.result = (uint32_t)hypercall_call(e.op, &args);
 		}

@@ -52,8 +52,8 @@ void mm_init(void)
 			       boot_info.ranges[i].end >> PAGE_SHIFT);
 	frame_reserve(0, ROUND_UP(boot_next, PAGE_SIZE) >> PAGE_SHIFT, OWNER_XEN);
 	paging_map_m2p(m2p, nr_frames);
-	printk("hv: memory: %u MiB managed, %u frames free, heap %u KiB\n",
-	       boot_info.mem_end >> 20, frames.nr_free, HEAP_SIZE >> 10);
+	printk("hv: memory: %u MiB managed, %u frames free, heap %u KiB\n", boot_info.mem_end >> 20,
+	       frames.nr_free, HEAP_SIZE >> 10);
 }
 
 void m2p_set(uint32_t mfn, uint32_t pfn)

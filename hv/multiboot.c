@@ -73,8 +73,7 @@ void multiboot_parse(uint32_t magic, uint32_t mbi_paddr)
 	}
 
 	if (mbi->flags & MBI_MODS) {
-		const struct mb_module *m =
-			mb_ptr(mbi->mods_addr, mbi->mods_count * sizeof(*m));
+		const struct mb_module *m = mb_ptr(mbi->mods_addr, mbi->mods_count * sizeof(*m));
 		for (uint32_t i = 0; i < mbi->mods_count; i++) {
 			if (boot_info.nr_modules == ARRAY_SIZE(boot_info.modules))
 				break;

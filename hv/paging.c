@@ -78,16 +78,15 @@ void paging_map_m2p(uint32_t *table, uint32_t nr_frames)
 	if (pages > 8 * PT_ENTRIES)
 		panic("M2P too large");
 	for (uint32_t i = 0; i < pages; i++)
-		m2p_l1[i / PT_ENTRIES][i % PT_ENTRIES] =
-			(virt_to_maddr(table) + i * PAGE_SIZE) | _PAGE_PRESENT |
-			_PAGE_ACCESSED | pte_nx;
+		m2p_l1[i / PT_ENTRIES][i % PT_ENTRIES] = (virt_to_maddr(table) + i * PAGE_SIZE) |
+							 _PAGE_PRESENT | _PAGE_ACCESSED | pte_nx;
 	flush_tlb_local();
 }
 
 void paging_map_fixmap(uint32_t va, uint32_t paddr, bool uncached)
 {
 	fixmap_l1[(va - FIXMAP_BASE) >> PAGE_SHIFT] =
-		paddr | HV_PDE | pte_nx | (uncached ? _PAGE_PCD | _PAGE_PWT : 0);
+	    paddr | HV_PDE | pte_nx | (uncached ? _PAGE_PCD | _PAGE_PWT : 0);
 	invlpg(va);
 }
 

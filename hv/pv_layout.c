@@ -29,8 +29,8 @@ static uint32_t count_l1(uint32_t start, uint32_t end)
 	return (((end - 1) >> L2_SHIFT) - (start >> L2_SHIFT)) + 1;
 }
 
-int pv_layout_compute(uint32_t virt_base, uint32_t image_end, uint32_t mod_len,
-		      uint32_t nr_pages, bool domu, struct pv_layout *l)
+int pv_layout_compute(uint32_t virt_base, uint32_t image_end, uint32_t mod_len, uint32_t nr_pages,
+		      bool domu, struct pv_layout *l)
 {
 	memset(l, 0, sizeof(*l));
 	if ((virt_base & (PAGE_SIZE - 1)) || image_end <= virt_base ||
@@ -98,8 +98,8 @@ uint32_t pv_build_pagetables(const struct pv_layout *l, const uint32_t *p2m,
 
 	memset(l3, 0, PAGE_SIZE);
 	for (unsigned slot = 0; slot < 4; slot++) {
-		bool used = slot == 3 || (slot >= (vb >> L3_SHIFT) &&
-					  slot <= ((l->v_end - 1) >> L3_SHIFT));
+		bool used =
+		    slot == 3 || (slot >= (vb >> L3_SHIFT) && slot <= ((l->v_end - 1) >> L3_SHIFT));
 		if (!used)
 			continue;
 		l2_of_slot[slot] = frame(ctx, pfn);
@@ -114,14 +114,14 @@ uint32_t pv_build_pagetables(const struct pv_layout *l, const uint32_t *p2m,
 		uint64_t *l1 = frame(ctx, pfn);
 		memset(l1, 0, PAGE_SIZE);
 		l2_of_slot[va >> L3_SHIFT][(va >> L2_SHIFT) & (PT_ENTRIES - 1)] =
-			((uint64_t)p2m[pfn] << PAGE_SHIFT) | PDE_FLAGS;
+		    ((uint64_t)p2m[pfn] << PAGE_SHIFT) | PDE_FLAGS;
 		pfn++;
 		for (unsigned i = 0; i < PT_ENTRIES; i++) {
 			uint32_t a = va + i * PAGE_SIZE;
 			if (a < vb || a >= l->v_end)
 				continue;
-			uint64_t pte = ((uint64_t)p2m[(a - vb) >> PAGE_SHIFT] << PAGE_SHIFT) |
-				       PTE_FLAGS;
+			uint64_t pte =
+			    ((uint64_t)p2m[(a - vb) >> PAGE_SHIFT] << PAGE_SHIFT) | PTE_FLAGS;
 			if (a >= l->pt_start && a < l->pt_end)
 				pte &= ~_PAGE_RW;
 			l1[i] = pte;

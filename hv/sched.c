@@ -21,7 +21,8 @@ noreturn void vcpu_start(struct vcpu *v)
 	*guest_regs() = v->entry_regs;
 	/* restore_all reloads only DS and ES: load the vCPU's FS and GS here. */
 	__asm__ volatile("mov %0, %%fs\n\tmov %1, %%gs"
-			 : : "r"(v->entry_regs.fs), "r"(v->entry_regs.gs));
+			 :
+			 : "r"(v->entry_regs.fs), "r"(v->entry_regs.gs));
 	resume_frame(guest_regs());
 }
 
@@ -39,9 +40,9 @@ static noreturn void idle_loop(void)
 	uint64_t start = cpu0.ticks;
 	while (cpu0.ticks - start < IDLE_TICKS_BEFORE_EXIT)
 		safe_halt();
-	unsigned code = !dom0 ? HV_EXIT_NO_DOM0
+	unsigned code = !dom0			     ? HV_EXIT_NO_DOM0
 			: dom0->state == DOM_CRASHED ? 3 /* SHUTDOWN_crash */
-			: dom0->shutdown_reason;
+						     : dom0->shutdown_reason;
 	printk("hv: idle: still running %u timer ticks after dom0 ended; powering off\n",
 	       (unsigned)(cpu0.ticks - start));
 	machine_exit(code);

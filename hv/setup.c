@@ -37,9 +37,8 @@ static void start_dom0(void)
 		panic("out of hypervisor heap");
 	d->privileged = true;
 	int rc = build_pv_domain(d, maddr_to_virt(k->start), k->end - k->start,
-				 rd ? maddr_to_virt(rd->start) : NULL,
-				 rd ? rd->end - rd->start : 0, module_args(k->cmdline), err,
-				 sizeof(err));
+				 rd ? maddr_to_virt(rd->start) : NULL, rd ? rd->end - rd->start : 0,
+				 module_args(k->cmdline), err, sizeof(err));
 	if (rc) {
 		printk("hv: dom0 image refused: %s (error %d)\n", err, rc);
 		xfree(d);
@@ -58,8 +57,8 @@ void hv_main(void)
 {
 	cpu0.stack_top = hv_stack + HV_STACK_SIZE;
 	console_init();
-	printk("\nhv: Paravane hypervisor, Xen %u.%u PV ABI (x86_32 PAE)\n",
-	       PARAVANE_XEN_MAJOR, PARAVANE_XEN_MINOR);
+	printk("\nhv: Paravane hypervisor, Xen %u.%u PV ABI (x86_32 PAE)\n", PARAVANE_XEN_MAJOR,
+	       PARAVANE_XEN_MINOR);
 	multiboot_parse(boot_mb_magic, boot_mb_info);
 	desc_init();
 	paging_init();

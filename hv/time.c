@@ -18,7 +18,7 @@ static uint64_t measure_tsc_hz(void)
 {
 	uint16_t count = PIT_HZ / (1000 / CALIBRATE_MS);
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(0x43, 0xB0);                       /* channel 2, lo/hi, mode 0 */
+	outb(0x43, 0xB0);			/* channel 2, lo/hi, mode 0 */
 	outb(0x42, count & 0xFF);
 	outb(0x42, count >> 8);
 	uint64_t t0 = rdtsc();

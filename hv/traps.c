@@ -14,10 +14,25 @@ struct ex_entry {
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
 static const char *const exception_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
-	"invalid TSS", "segment not present", "stack fault", "general protection",
-	"page fault", "reserved", "x87 error", "alignment check", "machine check",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection",
+	"page fault",
+	"reserved",
+	"x87 error",
+	"alignment check",
+	"machine check",
 	"SIMD error",
 };
 
@@ -28,11 +43,10 @@ static bool has_error_code(unsigned v)
 
 void dump_regs(const struct cpu_regs *r)
 {
-	printk("  eip %08x  cs %04x  eflags %08x  vector %u  error %08x\n", r->eip,
-	       r->cs & 0xFFFF, r->eflags, r->vector, r->error_code);
+	printk("  eip %08x  cs %04x  eflags %08x  vector %u  error %08x\n", r->eip, r->cs & 0xFFFF,
+	       r->eflags, r->vector, r->error_code);
 	printk("  eax %08x  ebx %08x  ecx %08x  edx %08x\n", r->eax, r->ebx, r->ecx, r->edx);
-	printk("  esi %08x  edi %08x  ebp %08x  cr2 %08x\n", r->esi, r->edi, r->ebp,
-	       read_cr2());
+	printk("  esi %08x  edi %08x  ebp %08x  cr2 %08x\n", r->esi, r->edi, r->ebp, read_cr2());
 	if (ring_of(r))
 		printk("  esp %08x  ss %04x  ds %04x  es %04x  fs %04x  gs %04x\n", r->esp,
 		       r->ss & 0xFFFF, r->ds & 0xFFFF, r->es & 0xFFFF, r->fs & 0xFFFF,
@@ -42,9 +56,9 @@ void dump_regs(const struct cpu_regs *r)
 
 static noreturn void hv_fatal(struct cpu_regs *r)
 {
-	printk("hv: fatal %s in the hypervisor\n",
-	       r->vector < 32 && exception_names[r->vector] ? exception_names[r->vector]
-							    : "interrupt");
+	printk("hv: fatal %s in the hypervisor\n", r->vector < 32 && exception_names[r->vector]
+						       ? exception_names[r->vector]
+						       : "interrupt");
 	dump_regs(r);
 	panic("hypervisor fault");
 }
@@ -59,8 +73,8 @@ static bool fixup_exception(struct cpu_regs *r)
 	return false;
 }
 
-bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector,
-		     bool has_error, uint32_t error_code)
+bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector, bool has_error,
+		     uint32_t error_code)
 {
 	const struct trap_info *ti = &v->traps[vector];
 	uint8_t mask = v->info->evtchn_upcall_mask;
@@ -129,7 +143,8 @@ static void guest_exception(struct cpu_regs *r)
 	}
 	if (!bounce_to_guest(v, r, vector, has_error_code(vector), r->error_code)) {
 		printk("hv: d%u: fault while bouncing %s to the guest (stack %08x)\n",
-		       v->domain->id, exception_names[vector], ring_of(r) == 3 ? v->kernel_sp : r->esp);
+		       v->domain->id, exception_names[vector],
+		       ring_of(r) == 3 ? v->kernel_sp : r->esp);
 		domain_crash(v->domain, "fault while bouncing", r);
 	}
 }
@@ -165,6 +180,5 @@ void trap_dispatch(struct cpu_regs *r)
 
 noreturn void guest_bad_return(void)
 {
-	domain_crash(current->domain, "bad segment or frame on return to the guest",
-		     guest_regs());
+	domain_crash(current->domain, "bad segment or frame on return to the guest", guest_regs());
 }

@@ -2,8 +2,7 @@
 #include "cmdline.h"
 #include "string.h"
 
-const char *cmdline_find(const char *cmdline, const char *key, size_t *vlen,
-			 bool *has_value)
+const char *cmdline_find(const char *cmdline, const char *key, size_t *vlen, bool *has_value)
 {
 	size_t klen = strlen(key);
 	for (const char *p = cmdline; *p;) {

@@ -14,8 +14,7 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
-static void put_padded(struct out *o, const char *s, size_t n, int width, int left,
-		       char pad)
+static void put_padded(struct out *o, const char *s, size_t n, int width, int left, char pad)
 {
 	int fill = width > (int)n ? width - (int)n : 0;
 	if (!left)
@@ -83,19 +82,21 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'd':
 		case 'i': {
 			int64_t v = lng >= 2 ? va_arg(ap, long long)
-				  : lng ? va_arg(ap, long) : va_arg(ap, int);
-			put_number(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, 0, "",
-				   width, left, pad);
+				    : lng    ? va_arg(ap, long)
+					     : va_arg(ap, int);
+			put_number(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, 0, "", width,
+				   left, pad);
 			break;
 		}
 		case 'u':
 		case 'x':
 		case 'X': {
 			uint64_t v = lng >= 2 ? va_arg(ap, unsigned long long)
-				   : lng ? va_arg(ap, unsigned long)
-					 : va_arg(ap, unsigned int);
+				     : lng    ? va_arg(ap, unsigned long)
+					      : va_arg(ap, unsigned int);
 			const char *prefix = !alt || *fmt == 'u' || !v ? ""
-					     : *fmt == 'x' ? "0x" : "0X";
+					     : *fmt == 'x'	       ? "0x"
+								       : "0X";
 			put_number(&o, v, 0, *fmt == 'u' ? 10 : 16, *fmt == 'X', prefix, width,
 				   left, pad);
 			break;

@@ -10,8 +10,7 @@
 #include <stddef.h>
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Format into a 256-byte buffer and hand the result to write (printk for both). */
 int vprint_to(void (*write)(const char *s, size_t n), const char *fmt, va_list ap);
 

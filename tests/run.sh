@@ -19,6 +19,12 @@ record() { # name status
 python3 tests/tools/mkbad.py "$build/dom0.elf" "$build/bad" || exit 1
 { echo "PARAVANE-INITRD-TEST"; head -c 4979 /dev/zero | tr '\0' 'x'; } >"$build/test-initrd.txt"
 
+echo "== formatting (clang-format --dry-run against .clang-format)"
+make -s format-check >"$build/format.log" 2>&1
+status=$?
+[ "$status" = 0 ] && echo "PASS format" || { echo "FAIL format"; head -n 20 "$build/format.log"; }
+record "format" "$status"
+
 echo "== unit tests (cmocka, ASan + UBSan)"
 unit_out="$(pwd)/$build/unit"
 if ! make -s -C tests/unit O="$unit_out" all >"$build/unit-build.log" 2>&1; then

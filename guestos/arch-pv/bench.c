@@ -10,7 +10,10 @@
 #define CALLS 20000
 #define RUNS 5
 
-static uint32_t per_call(uint64_t cycles) { return (uint32_t)(cycles / CALLS); }
+static uint32_t per_call(uint64_t cycles)
+{
+	return (uint32_t)(cycles / CALLS);
+}
 
 static uint32_t time_hypercalls(void)
 {
@@ -52,8 +55,9 @@ KTEST(bench, round_trips)
 	uint32_t sc = best_of(time_syscalls);
 	uint32_t ii = best_of(time_ring1_int);
 	printk("bench: null hypercall %u cycles, direct system call %u cycles, "
-	       "ring-1 int/iret %u cycles (best of %u x %u)\n", hc, sc, ii, RUNS, CALLS);
-	printk("bench: hypercall / int-iret = %u.%02u, system call / int-iret = %u.%02u\n",
-	       hc / ii, hc * 100 / ii % 100, sc / ii, sc * 100 / ii % 100);
+	       "ring-1 int/iret %u cycles (best of %u x %u)\n",
+	       hc, sc, ii, RUNS, CALLS);
+	printk("bench: hypercall / int-iret = %u.%02u, system call / int-iret = %u.%02u\n", hc / ii,
+	       hc * 100 / ii % 100, sc / ii, sc * 100 / ii % 100);
 	CHECK(hc > 0 && sc > 0 && ii > 0);
 }

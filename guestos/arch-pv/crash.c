@@ -24,7 +24,8 @@ noreturn void pv_crash_scenario(const char *name)
 		/* Ask the iret hypercall to return to a ring-0 selector. */
 		__asm__ volatile("pushl $0x202\n\tpushl $0xe008\n\tpushl $0\n\t"
 				 "jmp *%0"
-				 : : "r"(hypercall_page + __HYPERVISOR_iret * HYPERCALL_SLOT_SIZE));
+				 :
+				 : "r"(hypercall_page + __HYPERVISOR_iret * HYPERCALL_SLOT_SIZE));
 	}
 	panic("crash scenario \"%s\" did not crash", name);
 }

@@ -11,8 +11,8 @@
 
 extern char hypercall_page[];
 
-static inline long hypercall5(unsigned nr, uint32_t a1, uint32_t a2, uint32_t a3,
-			      uint32_t a4, uint32_t a5)
+static inline long hypercall5(unsigned nr, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4,
+			      uint32_t a5)
 {
 	long ret;
 	__asm__ volatile("call *%[slot]"
@@ -35,10 +35,10 @@ static inline long hypercall5(unsigned nr, uint32_t a1, uint32_t a2, uint32_t a3
 #define HC_ARGS_4 a1, a2, a3, a4, 0
 #define HC_ARGS_5 a1, a2, a3, a4, a5
 
-#define HC_WRAPPER(num, name, argc)                                   \
-	static inline long HYPERVISOR_##name(HC_PARAMS_##argc)        \
-	{                                                             \
-		return hypercall5(num, HC_ARGS_##argc);               \
+#define HC_WRAPPER(num, name, argc)                            \
+	static inline long HYPERVISOR_##name(HC_PARAMS_##argc) \
+	{                                                      \
+		return hypercall5(num, HC_ARGS_##argc);        \
 	}
 /* (HYPERVISOR_iret exists too but is not called: the iret slot is jumped to
  * with EAX pushed; see pv_iret in traps.S.) */

@@ -13,7 +13,7 @@
 
 extern struct start_info *start_info;
 extern struct shared_info *shared_info;
-extern const uint32_t *p2m;               /* start_info->mfn_list */
+extern const uint32_t *p2m; /* start_info->mfn_list */
 #define m2p ((const uint32_t *)MACH2PHYS_VIRT_START)
 
 /* What the trap stubs save: pusha order, then the native exception frame. */
@@ -29,8 +29,8 @@ struct trap_frame {
 void traps_init(void);
 struct trap_expect {
 	volatile int armed;
-	uint32_t resume;  /* where to continue after the trap (ring-1 traps) */
-	int vector;       /* recorded: -1 if no trap came */
+	uint32_t resume; /* where to continue after the trap (ring-1 traps) */
+	int vector;	 /* recorded: -1 if no trap came */
 	uint32_t error_code, eip, cs, cr2, eflags;
 	uint32_t esp, ss; /* recorded when from ring 3 */
 };
@@ -42,13 +42,13 @@ extern volatile uint32_t syscall_count;
  * sequence gets `arg` in ECX and may clobber EAX and EDX; it may store the
  * address of the faulting instruction in fault_eip.
  */
-#define EXPECT_TRAP(insns, arg)                                                  \
-	do {                                                                     \
-		trap_expect_arm();                                               \
-		__asm__ volatile("movl $1f, %[res]\n\t" insns "\n1:"             \
-				 : [res] "=m"(trap_expect.resume)                \
-				 : "c"(arg)                                      \
-				 : "eax", "edx", "memory");                      \
+#define EXPECT_TRAP(insns, arg)                                      \
+	do {                                                         \
+		trap_expect_arm();                                   \
+		__asm__ volatile("movl $1f, %[res]\n\t" insns "\n1:" \
+				 : [res] "=m"(trap_expect.resume)    \
+				 : "c"(arg)                          \
+				 : "eax", "edx", "memory");          \
 	} while (0)
 extern uint32_t fault_eip; /* traps.c */
 

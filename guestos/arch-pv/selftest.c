@@ -18,8 +18,7 @@
 #define PTE_G 0x100ull
 #define PTE_NX (1ull << 63)
 #define UNMAPPED_VA 0x10000000u /* no L1 there: nothing below the kernel is mapped */
-#define HV_ADDR 0xF8100000u     /* the hypervisor's image (docs/architecture.md) */
-
+#define HV_ADDR 0xF8100000u	/* the hypervisor's image (docs/architecture.md) */
 
 /* A hypercall by number, straight through the gate, with EBX = 0. */
 static long raw_hypercall(uint32_t nr)
@@ -105,11 +104,12 @@ KTEST(selftest, start_info_and_p2m)
 KTEST(selftest, divide_error_bounced)
 {
 	EXPECT_TRAP("movl $1, %%eax\n\txorl %%edx, %%edx\n\tmovl $2f, fault_eip\n"
-		    "2:\tdivl %%ecx", 0);
+		    "2:\tdivl %%ecx",
+		    0);
 	CHECK_EQ(trap_expect.vector, 0);
 	CHECK_EQ(trap_expect.eip, fault_eip);
 	CHECK_EQ(trap_expect.cs & 0xFFFF, FLAT_RING1_CS);
-	CHECK_EQ(trap_expect.cs >> 16, 1); /* saved upcall mask rides in CS bits 16+ */
+	CHECK_EQ(trap_expect.cs >> 16, 1);	     /* saved upcall mask rides in CS bits 16+ */
 	CHECK_EQ(trap_expect.eflags & (1u << 9), 0); /* IF shows the mask inverted */
 }
 
@@ -194,8 +194,8 @@ KTEST(selftest, direct_system_calls)
 	uint32_t stack, code = pv_user_setup(&stack);
 	struct pv_domain_counters before = counters();
 	uint32_t calls_before = syscall_count;
-	uint32_t ret = user_enter(code + (uint32_t)(user_syscall_loop - user_code_start),
-				  stack, 1000);
+	uint32_t ret =
+	    user_enter(code + (uint32_t)(user_syscall_loop - user_code_start), stack, 1000);
 	struct pv_domain_counters after = counters();
 	CHECK_EQ(ret, 0x5CA11);
 	CHECK_EQ(syscall_count - calls_before, 1000);
@@ -214,8 +214,8 @@ KTEST(selftest, multicall)
 {
 	static char msg[] = "";
 	static struct multicall_entry calls[4];
-	calls[0] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
-					     .args = { XENVER_version } };
+	calls[0] =
+	    (struct multicall_entry){ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } };
 	calls[1] = (struct multicall_entry){ .op = __HYPERVISOR_console_io,
 					     .args = { CONSOLEIO_write, 0, (uint32_t)msg } };
 	calls[2] = (struct multicall_entry){ .op = 11 };
@@ -256,9 +256,8 @@ KTEST(selftest, trap_table_and_callbacks_checked)
 		 -XEN_EINVAL);
 	CHECK_EQ(HYPERVISOR_set_callbacks(FLAT_RING1_CS, HV_ADDR, FLAT_RING1_CS, 0xC0001000),
 		 -XEN_EINVAL);
-	CHECK_EQ(HYPERVISOR_set_callbacks(FLAT_RING1_CS, 0xC0001000, FLAT_RING1_CS, 0xC0001000),
-		 0);
-	CHECK_EQ(HYPERVISOR_stack_switch(0xe010, 0x1000), -XEN_EPERM);  /* RPL 0 */
+	CHECK_EQ(HYPERVISOR_set_callbacks(FLAT_RING1_CS, 0xC0001000, FLAT_RING1_CS, 0xC0001000), 0);
+	CHECK_EQ(HYPERVISOR_stack_switch(0xe010, 0x1000), -XEN_EPERM); /* RPL 0 */
 	CHECK_EQ(HYPERVISOR_stack_switch(FLAT_RING3_DS, 0x1000), -XEN_EPERM);
 	CHECK_EQ(HYPERVISOR_stack_switch(0x0009, 0x1000), -XEN_EINVAL); /* RPL 1, not ours */
 }
@@ -289,7 +288,7 @@ KTEST(selftest, update_va_mapping_rules)
 	/* A page table may be mapped read-only. */
 	CHECK_EQ(update_va(va2, pt, UVMF_INVLPG), 0);
 	CHECK_EQ(((volatile uint64_t *)va2)[3] & 1, 1); /* L3 slot 3 is present */
-	CHECK_EQ(update_va(va2, 0, UVMF_INVLPG), 0); /* unmap */
+	CHECK_EQ(update_va(va2, 0, UVMF_INVLPG), 0);	/* unmap */
 	EXPECT_TRAP("movl (%%ecx), %%eax", va2);
 	CHECK_EQ(trap_expect.vector, 14);
 }
@@ -377,7 +376,7 @@ KTEST(selftest, iret_hypercall)
 	__asm__ volatile("pushfl\n\tpopl %0" : "=r"(eflags));
 	shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
 	/* The slot pushes EAX itself, so the frame holds eip, cs, eflags. */
-	__asm__ volatile("pushl %[fl]\n\t"          /* eflags with IF clear: stay masked */
+	__asm__ volatile("pushl %[fl]\n\t" /* eflags with IF clear: stay masked */
 			 "pushl %[cs]\n\t"
 			 "pushl $1f\n\t"
 			 "movl $0x1234ABCD, %%eax\n\t"
@@ -394,7 +393,8 @@ KTEST(selftest, iret_hypercall)
 KTEST(selftest, domctl_checked)
 {
 	static struct pv_domctl op;
-	op = (struct pv_domctl){ .cmd = PV_DOMCTL_getcounters, .interface_version = 99,
+	op = (struct pv_domctl){ .cmd = PV_DOMCTL_getcounters,
+				 .interface_version = 99,
 				 .domain = DOMID_SELF };
 	CHECK_EQ(HYPERVISOR_domctl((uint32_t)&op), -XEN_EINVAL);
 	op.interface_version = PV_DOMCTL_INTERFACE_VERSION;

@@ -55,8 +55,8 @@ static void map_shared_info(void)
 {
 	uint32_t va = pv_alloc_page();
 	uint64_t pte = (uint64_t)start_info->shared_info | PTE_P | PTE_RW | PTE_A | PTE_D;
-	long rc = HYPERVISOR_update_va_mapping(va, (uint32_t)pte, (uint32_t)(pte >> 32),
-					       UVMF_INVLPG);
+	long rc =
+	    HYPERVISOR_update_va_mapping(va, (uint32_t)pte, (uint32_t)(pte >> 32), UVMF_INVLPG);
 	if (rc)
 		panic("cannot map shared_info: %ld", rc);
 	shared_info = (struct shared_info *)va;
@@ -70,8 +70,7 @@ static void print_start_info(const struct start_info *si)
 	       si->flags & SIF_PRIVILEGED ? " privileged" : "",
 	       si->flags & SIF_INITDOMAIN ? " initdomain" : "", si->shared_info);
 	printk("guest:   pt_base %#x, nr_pt_frames %u, mfn_list %#x, p2m frames %u at pfn %u\n",
-	       si->pt_base, si->nr_pt_frames, si->mfn_list, si->nr_p2m_frames,
-	       si->first_p2m_pfn);
+	       si->pt_base, si->nr_pt_frames, si->mfn_list, si->nr_p2m_frames, si->first_p2m_pfn);
 	printk("guest:   mod_start %#x, mod_len %u\n", si->mod_start, si->mod_len);
 	printk("guest:   cmd_line \"%s\"\n", si->cmd_line);
 	if (si->mod_len) {
@@ -101,7 +100,7 @@ noreturn void pv_start(struct start_info *si)
 	if (arch_set_kernel_stack((uint32_t)kernel_trap_stack + sizeof(kernel_trap_stack)))
 		panic("stack_switch failed");
 	print_start_info(si);
-	if (cmdline_value(si->cmd_line, "crash", buf, sizeof(buf)))
+	if (cmdline_copy_value(si->cmd_line, "crash", buf, sizeof(buf)))
 		pv_crash_scenario(buf);
 	kernel_main(si->cmd_line);
 }

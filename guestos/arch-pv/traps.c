@@ -9,17 +9,22 @@ struct trap_expect trap_expect;
 volatile uint32_t syscall_count;
 uint32_t fault_eip;
 
-#define DECLARE(v) extern char trap_##v[];
-DECLARE(0) DECLARE(1) DECLARE(3) DECLARE(4) DECLARE(5) DECLARE(6) DECLARE(7)
-DECLARE(8) DECLARE(10) DECLARE(11) DECLARE(12) DECLARE(13) DECLARE(14) DECLARE(16)
-DECLARE(17) DECLARE(18) DECLARE(19)
+/* Entry stubs in traps.S, one per exception vector the guest handles. */
+extern char trap_0[], trap_1[], trap_3[], trap_4[], trap_5[], trap_6[], trap_7[], trap_8[],
+    trap_10[], trap_11[], trap_12[], trap_13[], trap_14[], trap_16[], trap_17[], trap_18[],
+    trap_19[];
 
-#define ENTRY(v, dpl) { v, dpl, FLAT_RING1_CS, (uint32_t)trap_##v }
+#define ENTRY(v, dpl)                                     \
+	{                                                 \
+		v, dpl, FLAT_RING1_CS, (uint32_t)trap_##v \
+	}
 static const struct trap_info trap_table[] = {
-	ENTRY(0, 0), ENTRY(1, 0), ENTRY(3, 3), ENTRY(4, 3), ENTRY(5, 0), ENTRY(6, 0),
-	ENTRY(7, 0), ENTRY(8, 0), ENTRY(10, 0), ENTRY(11, 0), ENTRY(12, 0), ENTRY(13, 0),
-	ENTRY(14, 0), ENTRY(16, 0), ENTRY(17, 0), ENTRY(18, 0), ENTRY(19, 0),
-	{ SYSCALL_VECTOR, 3, FLAT_RING1_CS, (uint32_t)syscall_entry },
+	ENTRY(0, 0),	ENTRY(1, 0),  ENTRY(3, 3),
+	ENTRY(4, 3),	ENTRY(5, 0),  ENTRY(6, 0),
+	ENTRY(7, 0),	ENTRY(8, 0),  ENTRY(10, 0),
+	ENTRY(11, 0),	ENTRY(12, 0), ENTRY(13, 0),
+	ENTRY(14, 0),	ENTRY(16, 0), ENTRY(17, 0),
+	ENTRY(18, 0),	ENTRY(19, 0), { SYSCALL_VECTOR, 3, FLAT_RING1_CS, (uint32_t)syscall_entry },
 	{ 0, 0, 0, 0 },
 };
 
@@ -44,9 +49,8 @@ void pv_trap(struct trap_frame *f)
 	if (f->vector == SYSCALL_VECTOR && f->eax == SYS_EXIT_TO_KERNEL)
 		user_leave(f->ebx);
 	if (!trap_expect.armed)
-		panic("unexpected trap %u at %08x (cs %04x) error %x cr2 %08x", f->vector,
-		      f->eip, f->cs & 0xFFFF, f->error_code,
-		      shared_info->vcpu_info[0].arch.cr2);
+		panic("unexpected trap %u at %08x (cs %04x) error %x cr2 %08x", f->vector, f->eip,
+		      f->cs & 0xFFFF, f->error_code, shared_info->vcpu_info[0].arch.cr2);
 	trap_expect.armed = 0;
 	trap_expect.vector = (int)f->vector;
 	trap_expect.error_code = f->error_code;

@@ -18,7 +18,7 @@ noreturn void kernel_main(const char *cmdline)
 			failed += ktest_run_group(groups[i]);
 
 	unsigned reason = 0;
-	if (cmdline_value(cmdline, "shutdown", buf, sizeof(buf)))
+	if (cmdline_copy_value(cmdline, "shutdown", buf, sizeof(buf)))
 		reason = (unsigned)(buf[0] - '0');
 	if (failed)
 		reason = 3; /* crash: tell the harness something failed */

@@ -14,12 +14,11 @@ enum domain_state {
 	DOM_CRASHED,  /* the hypervisor stopped it after a fatal fault */
 };
 
-
 struct vcpu {
 	struct domain *domain;
 	unsigned id;
-	struct vcpu_info *info;      /* this vCPU's slot in shared_info */
-	uint32_t cr3;                /* machine address of the current L3 */
+	struct vcpu_info *info;	       /* this vCPU's slot in shared_info */
+	uint32_t cr3;		       /* machine address of the current L3 */
 	uint32_t kernel_ss, kernel_sp; /* ring-1 stack for entries from ring 3 */
 	uint32_t event_cs, event_eip, failsafe_cs, failsafe_eip;
 	struct cpu_regs entry_regs;  /* state the vCPU starts from */
@@ -32,10 +31,10 @@ struct domain {
 	unsigned shutdown_reason; /* SHUTDOWN_*, valid in DOM_SHUTDOWN */
 	bool privileged;
 	uint32_t nr_pages, max_pages; /* pseudo-physical frames held / allowed */
-	uint32_t *p2m;                /* hypervisor's view of the guest's P2M list */
+	uint32_t *p2m;		      /* hypervisor's view of the guest's P2M list */
 	struct shared_info *shared_info;
 	uint32_t shared_info_mfn;
-	uint32_t vm_assist;           /* bitmap of enabled VMASST_TYPE_* */
+	uint32_t vm_assist;		 /* bitmap of enabled VMASST_TYPE_* */
 	struct pv_domain_counters stats; /* dom0 reads them; printed at the end */
 	struct vcpu vcpu0;
 };

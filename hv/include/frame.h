@@ -12,27 +12,27 @@
 /* What a frame is used as. A frame's type changes only when its type count is 0. */
 enum page_type {
 	PGT_none,     /* ordinary memory, or not yet typed */
-	PGT_l1,       /* PAE L1 page table */
-	PGT_l2,       /* PAE L2 page table */
-	PGT_l3,       /* PAE L3 page table (the 32-byte root lives in a whole frame) */
+	PGT_l1,	      /* PAE L1 page table */
+	PGT_l2,	      /* PAE L2 page table */
+	PGT_l3,	      /* PAE L3 page table (the 32-byte root lives in a whole frame) */
 	PGT_seg_desc, /* GDT/LDT frame */
 	PGT_writable, /* mapped writable somewhere */
 };
 
-#define PGF_FREE 1      /* on the free list */
+#define PGF_FREE 1	/* on the free list */
 #define PGF_VALIDATED 2 /* contents checked against its type's rules */
-#define PGF_PINNED 4    /* the guest asked to keep the type (pin) */
+#define PGF_PINNED 4	/* the guest asked to keep the type (pin) */
 
 #define OWNER_XEN 0x7FF2u  /* DOMID_XEN: the hypervisor's own frames */
 #define OWNER_NONE 0x7FF4u /* DOMID_INVALID: free or not RAM */
 #define INVALID_MFN 0xFFFFFFFFu
 
 struct page_info {
-	uint32_t count;      /* general references (mappings, hypervisor uses) */
+	uint32_t count;	     /* general references (mappings, hypervisor uses) */
 	uint32_t type_count; /* references that depend on the type */
-	uint16_t owner;      /* domain id, OWNER_XEN or OWNER_NONE */
-	uint8_t type;        /* enum page_type */
-	uint8_t flags;       /* PGF_* */
+	uint16_t owner;	     /* domain id, OWNER_XEN or OWNER_NONE */
+	uint8_t type;	     /* enum page_type */
+	uint8_t flags;	     /* PGF_* */
 	uint32_t next_free;  /* free list link (an MFN), valid while PGF_FREE */
 };
 

@@ -17,7 +17,7 @@
 
 #define noreturn __attribute__((__noreturn__))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ROUND_UP(x, a) (((x) + (a) - 1) / (a) * (a))
+#define ROUND_UP(x, a) (((x) + (a)-1) / (a) * (a))
 
 /* Interrupt vectors the hypervisor uses itself. */
 #define PIC_VECTOR_BASE 0x20
@@ -35,7 +35,7 @@ int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* QEMU exits with (code << 1) | 1 (isa-debug-exit); Bochs stops too. */
 noreturn void machine_exit(unsigned code);
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#define HV_EXIT_PANIC 0x7F  /* QEMU status 255 */
+#define HV_EXIT_PANIC 0x7F   /* QEMU status 255 */
 #define HV_EXIT_NO_DOM0 0x20 /* QEMU status 65: dom0 could not be built */
 
 /* cmdline.c: hypervisor command line "key=value key2" */
@@ -50,9 +50,11 @@ struct boot_module {
 	char cmdline[256];
 };
 struct boot_info {
-	uint32_t mem_end;    /* end of usable RAM we manage, physical */
+	uint32_t mem_end; /* end of usable RAM we manage, physical */
 	unsigned nr_ranges;
-	struct { uint32_t start, end; } ranges[32]; /* usable RAM */
+	struct {
+		uint32_t start, end;
+	} ranges[32]; /* usable RAM */
 	unsigned nr_modules;
 	struct boot_module modules[4];
 };
@@ -91,8 +93,8 @@ void trap_dispatch(struct cpu_regs *r);
 void dump_regs(const struct cpu_regs *r);
 noreturn void guest_bad_return(void);
 /* Build a native exception frame on the guest's stack and point it at its handler. */
-bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector,
-		     bool has_error, uint32_t error_code);
+bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector, bool has_error,
+		     uint32_t error_code);
 
 /* guest_access.c: the one way to touch guest memory (range-checked, fault-safe) */
 int copy_from_guest(void *dst, uint32_t guest_src, size_t n);
@@ -116,9 +118,8 @@ noreturn void domain_shutdown(struct domain *d, unsigned reason);
 void domain_print_stats(const struct domain *d);
 
 /* builder.c: the PV domain builder */
-int build_pv_domain(struct domain *d, const void *image, size_t image_len,
-		    const void *initrd, size_t initrd_len, const char *cmdline,
-		    char *err, size_t errlen);
+int build_pv_domain(struct domain *d, const void *image, size_t image_len, const void *initrd,
+		    size_t initrd_len, const char *cmdline, char *err, size_t errlen);
 
 /* sched.c: running vCPUs */
 noreturn void vcpu_start(struct vcpu *v);

@@ -9,19 +9,19 @@
 
 #include <stdint.h>
 
-#define HV_HYPERCALLS(X)              \
-	X(set_trap_table, 1)          \
-	X(mmu_update, 4)              \
-	X(stack_switch, 2)            \
-	X(set_callbacks, 4)           \
-	X(multicall, 2)               \
-	X(update_va_mapping, 4)       \
-	X(mmuext_op, 4)               \
-	X(xen_version, 2)             \
-	X(console_io, 3)              \
-	X(vm_assist, 2)               \
-	X(iret, 0)                    \
-	X(sched_op, 2)                 \
+#define HV_HYPERCALLS(X)        \
+	X(set_trap_table, 1)    \
+	X(mmu_update, 4)        \
+	X(stack_switch, 2)      \
+	X(set_callbacks, 4)     \
+	X(multicall, 2)         \
+	X(update_va_mapping, 4) \
+	X(mmuext_op, 4)         \
+	X(xen_version, 2)       \
+	X(console_io, 3)        \
+	X(vm_assist, 2)         \
+	X(iret, 0)              \
+	X(sched_op, 2)          \
 	X(domctl, 1)
 
 /* hc_traps.c */

@@ -17,7 +17,10 @@
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
 #define PTE_RESERVED_MASK 0x7FF0000000000000ull /* bits 52-62 */
 
-static inline uint32_t pte_mfn(uint64_t pte) { return (uint32_t)((pte & PTE_ADDR_MASK) >> 12); }
+static inline uint32_t pte_mfn(uint64_t pte)
+{
+	return (uint32_t)((pte & PTE_ADDR_MASK) >> 12);
+}
 
 struct domain;
 /* May `d` install this L1 entry? 0, -XEN_EINVAL (bad bits or frame), -XEN_EPERM

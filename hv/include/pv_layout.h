@@ -13,22 +13,22 @@
 
 struct pv_layout {
 	uint32_t virt_base;
-	uint32_t image_end;                /* kernel image rounded up to a page */
-	uint32_t mod_start, mod_end;       /* initrd (mod_start == mod_end: none) */
+	uint32_t image_end;	     /* kernel image rounded up to a page */
+	uint32_t mod_start, mod_end; /* initrd (mod_start == mod_end: none) */
 	uint32_t p2m_start, p2m_end;
 	uint32_t start_info;
 	uint32_t store_page, console_page; /* 0 for dom0 */
-	uint32_t pt_start, pt_end;         /* L3 first, then L2s, then L1s */
+	uint32_t pt_start, pt_end;	   /* L3 first, then L2s, then L1s */
 	uint32_t nr_l2, nr_l1;
 	uint32_t stack_start, stack_end;
-	uint32_t v_end;                    /* end of the initial mapping */
-	uint32_t nr_pages;                 /* frames mapped: (v_end - virt_base) / 4 KiB */
+	uint32_t v_end;	   /* end of the initial mapping */
+	uint32_t nr_pages; /* frames mapped: (v_end - virt_base) / 4 KiB */
 };
 
 /* 0, or -XEN_ENOMEM/-XEN_EINVAL when the region does not fit in nr_pages or in
  * the guest's half of the address space. image_end is the image's last byte + 1. */
-int pv_layout_compute(uint32_t virt_base, uint32_t image_end, uint32_t mod_len,
-		      uint32_t nr_pages, bool domu, struct pv_layout *l);
+int pv_layout_compute(uint32_t virt_base, uint32_t image_end, uint32_t mod_len, uint32_t nr_pages,
+		      bool domu, struct pv_layout *l);
 
 /*
  * Fill the bootstrap page tables. frame(ctx, pfn) gives a pointer to the page

@@ -4,7 +4,10 @@
 
 #include <stdint.h>
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
@@ -23,34 +26,55 @@ static inline uint64_t rdmsr(uint32_t msr)
 	__asm__ volatile("rdmsr" : "=A"(v) : "c"(msr));
 	return v;
 }
-static inline void wrmsr(uint32_t msr, uint64_t v) { __asm__ volatile("wrmsr" : : "c"(msr), "A"(v)); }
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "A"(v));
+}
 static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
 	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
 }
-#define DEFINE_CR(n)                                                               \
-	static inline uint32_t read_cr##n(void)                                    \
-	{                                                                          \
-		uint32_t v;                                                        \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                  \
-		return v;                                                          \
-	}                                                                          \
-	static inline void write_cr##n(uint32_t v)                                 \
-	{                                                                          \
-		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");         \
+#define DEFINE_CR(n)                                                       \
+	static inline uint32_t read_cr##n(void)                            \
+	{                                                                  \
+		uint32_t v;                                                \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+		return v;                                                  \
+	}                                                                  \
+	static inline void write_cr##n(uint32_t v)                         \
+	{                                                                  \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
 	}
 DEFINE_CR(0)
 DEFINE_CR(2)
 DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
-static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
-static inline void flush_tlb_local(void) { write_cr3(read_cr3()); }
-static inline void cpu_relax(void) { __asm__ volatile("pause"); }
-static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void invlpg(uint32_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+static inline void flush_tlb_local(void)
+{
+	write_cr3(read_cr3());
+}
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause");
+}
+static inline void irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+static inline void irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
 /* Enable interrupts and halt until the next one (sti's shadow covers hlt). */
-static inline void safe_halt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+static inline void safe_halt(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
 
 #define CR0_WP (1u << 16)
 #define CR0_PG (1u << 31)

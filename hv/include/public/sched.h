@@ -6,11 +6,12 @@
 
 #include <stdint.h>
 
-#define SCHEDOP_yield 0    /* give up the CPU; arg unused; returns 0 */
-#define SCHEDOP_block 1    /* sleep until an event or timer is pending; returns 0 */
-#define SCHEDOP_shutdown 2 /* arg: struct sched_shutdown *; does not return on
-			    * success; -EFAULT, -EINVAL for an unknown reason */
-#define SCHEDOP_poll 3     /* not yet supported: -ENOSYS */
+#define SCHEDOP_yield 0 /* give up the CPU; arg unused; returns 0 */
+#define SCHEDOP_block 1 /* sleep until an event or timer is pending; returns 0 */
+#define SCHEDOP_shutdown                                                   \
+	2	       /* arg: struct sched_shutdown *; does not return on \
+			* success; -EFAULT, -EINVAL for an unknown reason */
+#define SCHEDOP_poll 3 /* not yet supported: -ENOSYS */
 
 struct sched_shutdown {
 	uint32_t reason; /* SHUTDOWN_* */

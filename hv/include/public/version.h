@@ -6,12 +6,12 @@
 
 #include <stdint.h>
 
-#define XENVER_version 0 /* returns (major << 16) | minor; arg unused */
-#define XENVER_extraversion 1 /* arg: char[16], e.g. "-paravane" */
-#define XENVER_capabilities 3 /* arg: char[1024], e.g. "xen-3.0-x86_32p" */
+#define XENVER_version 0	     /* returns (major << 16) | minor; arg unused */
+#define XENVER_extraversion 1	     /* arg: char[16], e.g. "-paravane" */
+#define XENVER_capabilities 3	     /* arg: char[1024], e.g. "xen-3.0-x86_32p" */
 #define XENVER_platform_parameters 5 /* arg: struct xen_platform_parameters */
-#define XENVER_get_features 6 /* arg: struct xen_feature_info */
-#define XENVER_pagesize 7 /* returns 4096; arg unused */
+#define XENVER_get_features 6	     /* arg: struct xen_feature_info */
+#define XENVER_pagesize 7	     /* returns 4096; arg unused */
 /* Any other command: -ENOSYS. A bad arg pointer: -EFAULT. */
 
 typedef char xen_extraversion_t[16];

@@ -52,37 +52,37 @@
  * feeds the hypervisor's dispatch table and counters, the guest's wrappers and
  * the documentation, so they cannot drift apart.
  */
-#define XEN_HYPERCALLS(X)                                                    \
-	X(0, set_trap_table, 1)                                              \
-	X(1, mmu_update, 4)                                                  \
-	X(2, set_gdt, 2)                                                     \
-	X(3, stack_switch, 2)                                                \
-	X(4, set_callbacks, 4)                                               \
-	X(5, fpu_taskswitch, 1)                                              \
-	X(6, sched_op_compat, 2)                                             \
-	X(7, platform_op, 1)                                                 \
-	X(8, set_debugreg, 2)                                                \
-	X(9, get_debugreg, 1)                                                \
-	X(10, update_descriptor, 4)                                          \
-	X(12, memory_op, 2)                                                  \
-	X(13, multicall, 2)                                                  \
-	X(14, update_va_mapping, 4)                                          \
-	X(15, set_timer_op, 2)                                               \
-	X(16, event_channel_op_compat, 1)                                    \
-	X(17, xen_version, 2)                                                \
-	X(18, console_io, 3)                                                 \
-	X(19, physdev_op_compat, 1)                                          \
-	X(20, grant_table_op, 3)                                             \
-	X(21, vm_assist, 2)                                                  \
-	X(22, update_va_mapping_otherdomain, 5)                              \
-	X(23, iret, 0)                                                       \
-	X(24, vcpu_op, 3)                                                    \
-	X(26, mmuext_op, 4)                                                  \
-	X(29, sched_op, 2)                                                   \
-	X(30, callback_op, 2)                                                \
-	X(32, event_channel_op, 2)                                           \
-	X(33, physdev_op, 2)                                                 \
-	X(35, sysctl, 1)                                                     \
+#define XEN_HYPERCALLS(X)                       \
+	X(0, set_trap_table, 1)                 \
+	X(1, mmu_update, 4)                     \
+	X(2, set_gdt, 2)                        \
+	X(3, stack_switch, 2)                   \
+	X(4, set_callbacks, 4)                  \
+	X(5, fpu_taskswitch, 1)                 \
+	X(6, sched_op_compat, 2)                \
+	X(7, platform_op, 1)                    \
+	X(8, set_debugreg, 2)                   \
+	X(9, get_debugreg, 1)                   \
+	X(10, update_descriptor, 4)             \
+	X(12, memory_op, 2)                     \
+	X(13, multicall, 2)                     \
+	X(14, update_va_mapping, 4)             \
+	X(15, set_timer_op, 2)                  \
+	X(16, event_channel_op_compat, 1)       \
+	X(17, xen_version, 2)                   \
+	X(18, console_io, 3)                    \
+	X(19, physdev_op_compat, 1)             \
+	X(20, grant_table_op, 3)                \
+	X(21, vm_assist, 2)                     \
+	X(22, update_va_mapping_otherdomain, 5) \
+	X(23, iret, 0)                          \
+	X(24, vcpu_op, 3)                       \
+	X(26, mmuext_op, 4)                     \
+	X(29, sched_op, 2)                      \
+	X(30, callback_op, 2)                   \
+	X(32, event_channel_op, 2)              \
+	X(33, physdev_op, 2)                    \
+	X(35, sysctl, 1)                        \
 	X(36, domctl, 1)
 
 #define XEN_HC_ENUM(num, name, argc) __HYPERVISOR_##name = num,
@@ -104,27 +104,28 @@ typedef uint16_t domid_t;
 /* ---- console_io(cmd, count, buffer) ------------------------------------------ */
 
 #define CONSOLEIO_write 0 /* write count bytes; returns 0, -EFAULT */
-#define CONSOLEIO_read 1  /* dom0 only: read up to count bytes; returns bytes read,
-			   * -EPERM for other domains, -EFAULT */
+#define CONSOLEIO_read                                              \
+	1 /* dom0 only: read up to count bytes; returns bytes read, \
+	   * -EPERM for other domains, -EFAULT */
 
 /* ---- vm_assist(cmd, type) ------------------------------------------------------ */
 
 #define VMASST_CMD_enable 0
 #define VMASST_CMD_disable 1
-#define VMASST_TYPE_4gb_segments 0        /* not supported: -EINVAL */
+#define VMASST_TYPE_4gb_segments 0	  /* not supported: -EINVAL */
 #define VMASST_TYPE_4gb_segments_notify 1 /* not supported: -EINVAL */
 #define VMASST_TYPE_writable_pagetables 2 /* not supported: -EINVAL */
-#define VMASST_TYPE_pae_extended_cr3 3    /* supported; the L3 may be anywhere */
+#define VMASST_TYPE_pae_extended_cr3 3	  /* supported; the L3 may be anywhere */
 #define MAX_VMASST_TYPE 3
 
 /* ---- set_trap_table(struct trap_info *table) ----------------------------------
  * The table ends at the first entry whose address is 0. Returns 0, -EFAULT, or
  * -EINVAL (vector's code selector not a ring-1 selector). A NULL table clears all. */
 struct trap_info {
-	uint8_t vector;   /* exception or interrupt vector */
-	uint8_t flags;    /* bits 0-1: highest ring allowed to `int` it;
+	uint8_t vector;	  /* exception or interrupt vector */
+	uint8_t flags;	  /* bits 0-1: highest ring allowed to `int` it;
 			   * bit 2: mask events (upcall mask) on entry */
-	uint16_t cs;      /* handler code selector (RPL 0 is taken as RPL 1) */
+	uint16_t cs;	  /* handler code selector (RPL 0 is taken as RPL 1) */
 	uint32_t address; /* handler entry point; 0 ends the table */
 };
 #define TI_GET_DPL(ti) ((ti)->flags & 3)
@@ -134,7 +135,7 @@ struct trap_info {
  * Each call runs as if made alone; its result lands in `result`. Returns 0, or
  * -EFAULT if the array cannot be read or written, -EINVAL for a nested multicall. */
 struct multicall_entry {
-	uint32_t op;      /* hypercall number */
+	uint32_t op;	  /* hypercall number */
 	uint32_t result;  /* filled in by the hypervisor */
 	uint32_t args[6]; /* the call's arguments, as the registers would carry them */
 };
@@ -146,14 +147,14 @@ struct mmu_update {
 	uint64_t ptr; /* machine address of the entry (or MFN << 12 for MACHPHYS) | cmd */
 	uint64_t val; /* new entry value (or the pseudo-physical frame for MACHPHYS) */
 };
-#define MMU_NORMAL_PT_UPDATE 0      /* write a validated page-table entry */
-#define MMU_MACHPHYS_UPDATE 1       /* M2P[ptr >> 12] = val */
+#define MMU_NORMAL_PT_UPDATE 0	    /* write a validated page-table entry */
+#define MMU_MACHPHYS_UPDATE 1	    /* M2P[ptr >> 12] = val */
 #define MMU_PT_UPDATE_PRESERVE_AD 2 /* as NORMAL, keeping accessed/dirty bits */
 
 /* ---- update_va_mapping(va, pte_lo, pte_hi, flags) ------------------------------- */
 #define UVMF_NONE 0
 #define UVMF_TLB_FLUSH 1 /* flush the whole TLB afterwards */
-#define UVMF_INVLPG 2    /* flush only this address */
+#define UVMF_INVLPG 2	 /* flush only this address */
 #define UVMF_FLUSHTYPE_MASK 3
 #define UVMF_LOCAL 0
 #define UVMF_ALL 4 /* on every CPU the domain runs on */
@@ -188,8 +189,8 @@ struct mmuext_op {
 struct vcpu_time_info {
 	uint32_t version;
 	uint32_t pad0;
-	uint64_t tsc_timestamp;     /* TSC at the moment system_time was taken */
-	uint64_t system_time;       /* nanoseconds since the hypervisor booted */
+	uint64_t tsc_timestamp;	    /* TSC at the moment system_time was taken */
+	uint64_t system_time;	    /* nanoseconds since the hypervisor booted */
 	uint32_t tsc_to_system_mul; /* 32.32 fixed-point ns per (shifted) tick */
 	int8_t tsc_shift;
 	uint8_t flags;
@@ -197,7 +198,7 @@ struct vcpu_time_info {
 }; /* 32 bytes */
 
 struct arch_vcpu_info {
-	uint32_t cr2;    /* faulting address of the last page fault bounced */
+	uint32_t cr2; /* faulting address of the last page fault bounced */
 	uint32_t pad[5];
 }; /* 24 bytes */
 
@@ -205,7 +206,7 @@ struct vcpu_info {
 	uint8_t evtchn_upcall_pending; /* an event is waiting for the upcall */
 	uint8_t evtchn_upcall_mask;    /* 1: no upcalls (the virtual "interrupts off") */
 	uint8_t pad0[2];
-	uint32_t evtchn_pending_sel;   /* which words of evtchn_pending to scan */
+	uint32_t evtchn_pending_sel; /* which words of evtchn_pending to scan */
 	struct arch_vcpu_info arch;
 	struct vcpu_time_info time;
 }; /* 64 bytes */
@@ -222,12 +223,12 @@ struct arch_shared_info {
 /* One page per domain, mapped by the guest from start_info.shared_info. */
 struct shared_info {
 	struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS]; /* @0 */
-	uint32_t evtchn_pending[32];                      /* @2048 */
-	uint32_t evtchn_mask[32];                         /* @2176 */
-	uint32_t wc_version;                              /* @2304 wall clock, odd while updating */
-	uint32_t wc_sec;                                  /* @2308 boot time, seconds since 1970 */
-	uint32_t wc_nsec;                                 /* @2312 */
-	struct arch_shared_info arch;                     /* @2316 */
+	uint32_t evtchn_pending[32];			  /* @2048 */
+	uint32_t evtchn_mask[32];			  /* @2176 */
+	uint32_t wc_version;				  /* @2304 wall clock, odd while updating */
+	uint32_t wc_sec;				  /* @2308 boot time, seconds since 1970 */
+	uint32_t wc_nsec;				  /* @2312 */
+	struct arch_shared_info arch;			  /* @2316 */
 };
 
 /* ---- start_info: the page whose address a guest finds in ESI at entry ----------- */
@@ -236,15 +237,15 @@ struct shared_info {
 #define START_INFO_MAGIC "xen-3.0-x86_32p"
 
 struct start_info {
-	char magic[32];         /* @0 "xen-3.0-x86_32p" */
-	uint32_t nr_pages;      /* @32 pseudo-physical frames the domain has */
-	uint32_t shared_info;   /* @36 machine address of the shared_info page */
-	uint32_t flags;         /* @40 SIF_* */
-	uint32_t store_mfn;     /* @44 xenstore ring frame (domU) */
-	uint32_t store_evtchn;  /* @48 xenstore event channel (domU) */
+	char magic[32];	       /* @0 "xen-3.0-x86_32p" */
+	uint32_t nr_pages;     /* @32 pseudo-physical frames the domain has */
+	uint32_t shared_info;  /* @36 machine address of the shared_info page */
+	uint32_t flags;	       /* @40 SIF_* */
+	uint32_t store_mfn;    /* @44 xenstore ring frame (domU) */
+	uint32_t store_evtchn; /* @48 xenstore event channel (domU) */
 	union {
 		struct {
-			uint32_t mfn;    /* @52 console ring frame (domU) */
+			uint32_t mfn;	 /* @52 console ring frame (domU) */
 			uint32_t evtchn; /* @56 console event channel (domU) */
 		} domU;
 		struct {
@@ -252,21 +253,21 @@ struct start_info {
 			uint32_t info_size; /* @56 its size, 0 if none */
 		} dom0;
 	} console;
-	uint32_t pt_base;       /* @60 virtual address of the bootstrap L3 */
-	uint32_t nr_pt_frames;  /* @64 bootstrap page-table frames, L3 included */
-	uint32_t mfn_list;      /* @68 virtual address of the P2M list */
-	uint32_t mod_start;     /* @72 virtual address of the initrd (or its PFN with
-				 * SIF_MOD_START_PFN), 0 if none */
-	uint32_t mod_len;       /* @76 initrd length in bytes */
+	uint32_t pt_base;		  /* @60 virtual address of the bootstrap L3 */
+	uint32_t nr_pt_frames;		  /* @64 bootstrap page-table frames, L3 included */
+	uint32_t mfn_list;		  /* @68 virtual address of the P2M list */
+	uint32_t mod_start;		  /* @72 virtual address of the initrd (or its PFN with
+					   * SIF_MOD_START_PFN), 0 if none */
+	uint32_t mod_len;		  /* @76 initrd length in bytes */
 	char cmd_line[MAX_GUEST_CMDLINE]; /* @80 NUL-terminated */
-	uint32_t first_p2m_pfn; /* @1104 */
-	uint32_t nr_p2m_frames; /* @1108 */
+	uint32_t first_p2m_pfn;		  /* @1104 */
+	uint32_t nr_p2m_frames;		  /* @1108 */
 };
 
-#define SIF_PRIVILEGED 1      /* the domain may use privileged operations */
-#define SIF_INITDOMAIN 2      /* this is domain 0 */
-#define SIF_MULTIBOOT_MOD 4   /* mod_start/mod_len describe a multiboot module */
-#define SIF_MOD_START_PFN 8   /* mod_start is a PFN, not a virtual address */
+#define SIF_PRIVILEGED 1    /* the domain may use privileged operations */
+#define SIF_INITDOMAIN 2    /* this is domain 0 */
+#define SIF_MULTIBOOT_MOD 4 /* mod_start/mod_len describe a multiboot module */
+#define SIF_MOD_START_PFN 8 /* mod_start is a PFN, not a virtual address */
 
 #endif /* __ASSEMBLER__ */
 
