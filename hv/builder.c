@@ -133,7 +133,7 @@ static void fill_start_info(struct domain *d, const struct pv_layout *l, uint32_
 static void setup_vcpu(struct domain *d, const struct pv_layout *l, uint32_t entry, uint32_t l3_mfn)
 {
 	struct vcpu *v = &d->vcpu0;
-	struct cpu_regs *r = &v->entry_regs;
+	struct cpu_regs *r = &v->regs;
 	memset(r, 0, sizeof(*r));
 	r->eip = entry;
 	r->cs = FLAT_RING1_CS;

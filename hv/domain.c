@@ -2,6 +2,14 @@
 #include <hv.h>
 
 struct domain *dom0;
+struct domain *domains[MAX_DOMAINS];
+
+struct domain *domain_lookup(domid_t id)
+{
+	if (id == DOMID_SELF)
+		return current ? current->domain : NULL;
+	return id < MAX_DOMAINS ? domains[id] : NULL;
+}
 
 static const char *const shutdown_names[] = { "poweroff", "reboot", "suspend", "crash",
 					      "watchdog" };

@@ -18,11 +18,9 @@ noreturn void vcpu_start(struct vcpu *v)
 	write_cr3(v->cr3);
 	tss_set_ring1_stack(v->kernel_ss, v->kernel_sp);
 	time_update_vcpu(v);
-	*guest_regs() = v->entry_regs;
+	*guest_regs() = v->regs;
 	/* restore_all reloads only DS and ES: load the vCPU's FS and GS here. */
-	__asm__ volatile("mov %0, %%fs\n\tmov %1, %%gs"
-			 :
-			 : "r"(v->entry_regs.fs), "r"(v->entry_regs.gs));
+	__asm__ volatile("mov %0, %%fs\n\tmov %1, %%gs" : : "r"(v->regs.fs), "r"(v->regs.gs));
 	resume_frame(guest_regs());
 }
 
@@ -53,4 +51,10 @@ noreturn void schedule_idle(void)
 	current = NULL;
 	write_cr3(paging_idle_cr3());
 	reset_stack_and_call(cpu0.stack_top, idle_loop);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+	if (v->state == VCPU_BLOCKED)
+		v->state = VCPU_RUNNABLE;
 }

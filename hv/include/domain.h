@@ -14,6 +14,14 @@ enum domain_state {
 	DOM_CRASHED,  /* the hypervisor stopped it after a fatal fault */
 };
 
+enum vcpu_state {
+	VCPU_RUNNABLE, /* running, or waiting for the CPU */
+	VCPU_BLOCKED,  /* SCHEDOP_block/poll: waits for an event or its timer */
+	VCPU_DOWN,     /* its domain has ended */
+};
+
+struct evtchn_domain; /* event_channel.c */
+
 struct vcpu {
 	struct domain *domain;
 	unsigned id;
@@ -21,8 +29,17 @@ struct vcpu {
 	uint32_t cr3;		       /* machine address of the current L3 */
 	uint32_t kernel_ss, kernel_sp; /* ring-1 stack for entries from ring 3 */
 	uint32_t event_cs, event_eip, failsafe_cs, failsafe_eip;
-	struct cpu_regs entry_regs;  /* state the vCPU starts from */
+	struct cpu_regs regs;	     /* guest registers while it is not running */
 	struct trap_info traps[256]; /* the guest's virtual IDT (address 0: none) */
+
+	/* Scheduling (sched.c). */
+	enum vcpu_state state;
+	uint64_t vtime;		 /* weighted CPU time: the fair-share clock */
+	uint64_t cpu_ns;	 /* CPU time consumed */
+	uint64_t ran_since;	 /* when it last got the CPU (ns since boot) */
+	uint64_t timer_deadline; /* guest one-shot timer, 0 if none (ns since boot) */
+	uint64_t timer_period;	 /* guest periodic timer, 0 if none */
+	uint32_t poll_port;	 /* SCHEDOP_poll: port waited on, or ~0 */
 };
 
 struct domain {
@@ -36,6 +53,13 @@ struct domain {
 	uint32_t shared_info_mfn;
 	uint32_t vm_assist;		 /* bitmap of enabled VMASST_TYPE_* */
 	struct pv_domain_counters stats; /* dom0 reads them; printed at the end */
+	unsigned weight;		 /* fair-share weight (default 256) */
+	unsigned cap;			 /* max % of a CPU, 0 = no cap */
+	bool paused;			 /* by domctl: not scheduled while set */
+	uint64_t created_ns;
+	struct evtchn_domain *evtchn;	 /* event channel table (event_channel.c) */
+	uint32_t console_mfn, store_mfn; /* domU rings (0 for dom0) */
+	uint32_t console_port, store_port;
 	struct vcpu vcpu0;
 };
 
@@ -43,7 +67,8 @@ struct domain {
 struct percpu {
 	struct vcpu *current;
 	uint8_t *stack_top;
-	uint64_t ticks; /* timer interrupts taken */
+	uint64_t ticks;	   /* timer interrupts taken */
+	bool need_resched; /* pick again before returning to a guest */
 };
 
 extern struct percpu cpu0;

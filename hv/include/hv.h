@@ -111,8 +111,12 @@ void apic_timer_interrupt(void);
 void apic_eoi(void);
 
 /* domain.c: domain lifecycle */
+#define MAX_DOMAINS 64
 extern struct domain *dom0;
+extern struct domain *domains[MAX_DOMAINS]; /* by id; NULL: free */
 struct domain *domain_alloc(domid_t id, uint32_t max_pages);
+/* The live domain with this id (DOMID_SELF: the caller's), or NULL. */
+struct domain *domain_lookup(domid_t id);
 noreturn void domain_crash(struct domain *d, const char *why, const struct cpu_regs *r);
 noreturn void domain_shutdown(struct domain *d, unsigned reason);
 void domain_print_stats(const struct domain *d);
@@ -125,6 +129,8 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len, const
 noreturn void vcpu_start(struct vcpu *v);
 noreturn void schedule_idle(void);
 void vcpu_block(struct vcpu *v);
+/* Make a blocked vCPU runnable (an event or its timer arrived). */
+void vcpu_wake(struct vcpu *v);
 
 /* hypercall.c: the dispatch table and multicall */
 void hypercall_dispatch(struct cpu_regs *r);

@@ -22,6 +22,9 @@
 	X(vm_assist, 2)         \
 	X(iret, 0)              \
 	X(sched_op, 2)          \
+	X(event_channel_op, 2)  \
+	X(set_timer_op, 2)      \
+	X(vcpu_op, 3)           \
 	X(domctl, 1)
 
 /* hc_traps.c */
@@ -41,6 +44,16 @@ long do_xen_version(uint32_t cmd, uint32_t arg);
 long do_console_io(uint32_t cmd, uint32_t count, uint32_t buffer);
 long do_vm_assist(uint32_t cmd, uint32_t type);
 long do_sched_op(uint32_t cmd, uint32_t arg);
+/* event_channel.c */
+long do_event_channel_op(uint32_t cmd, uint32_t arg);
+/* hc_time.c */
+long do_set_timer_op(uint32_t timeout_lo, uint32_t timeout_hi);
+long do_vcpu_op(uint32_t cmd, uint32_t vcpuid, uint32_t arg);
+/* event_channel.c */
+long do_event_channel_op(uint32_t cmd, uint32_t arg);
+/* hc_time.c */
+long do_set_timer_op(uint32_t timeout_lo, uint32_t timeout_hi);
+long do_vcpu_op(uint32_t cmd, uint32_t vcpuid, uint32_t arg);
 /* hc_domctl.c */
 long do_domctl(uint32_t arg);
 
