@@ -58,3 +58,9 @@ void vcpu_wake(struct vcpu *v)
 	if (v->state == VCPU_BLOCKED)
 		v->state = VCPU_RUNNABLE;
 }
+
+void schedule(struct cpu_regs *r)
+{
+	(void)r;
+	cpu0.need_resched = false; /* one vCPU for now: nothing to switch to */
+}

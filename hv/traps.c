@@ -5,6 +5,7 @@
  * native frame; with no handler, or if the bounce itself faults, that guest
  * crashes and the hypervisor carries on.
  */
+#include <event.h>
 #include <hv.h>
 #include <x86.h>
 
@@ -73,17 +74,20 @@ static bool fixup_exception(struct cpu_regs *r)
 	return false;
 }
 
-bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector, bool has_error,
-		     uint32_t error_code)
+/*
+ * Build a native frame on the guest's stack (from ring 3: on its kernel stack)
+ * and point the vCPU at cs:eip. The saved CS carries the upcall mask in bits
+ * 16+ and EFLAGS.IF is its inverse. False if the frame cannot be written.
+ */
+bool bounce_frame(struct vcpu *v, struct cpu_regs *r, uint32_t cs, uint32_t eip, bool has_error,
+		  uint32_t error_code, bool mask_events)
 {
-	const struct trap_info *ti = &v->traps[vector];
 	uint8_t mask = v->info->evtchn_upcall_mask;
 	uint32_t frame[6], n = 0, sp, ss;
 
 	if (has_error)
 		frame[n++] = error_code;
 	frame[n++] = r->eip;
-	/* Saved CS carries the upcall mask in bits 16+, EFLAGS.IF its inverse. */
 	frame[n++] = (r->cs & 0xFFFF) | ((uint32_t)mask << 16);
 	frame[n++] = (r->eflags & ~EFLAGS_IF) | (mask ? 0 : EFLAGS_IF);
 	if (ring_of(r) == 3) { /* switch to the guest kernel's stack */
@@ -100,12 +104,19 @@ bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector, bool h
 		return false;
 	r->esp = sp;
 	r->ss = ss;
-	r->cs = ti->cs;
-	r->eip = ti->address;
+	r->cs = cs;
+	r->eip = eip;
 	r->eflags &= ~(EFLAGS_TF | EFLAGS_NT | EFLAGS_VM);
-	if (TI_GET_IF(ti))
+	if (mask_events)
 		v->info->evtchn_upcall_mask = 1;
 	return true;
+}
+
+bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector, bool has_error,
+		     uint32_t error_code)
+{
+	const struct trap_info *ti = &v->traps[vector];
+	return bounce_frame(v, r, ti->cs, ti->address, has_error, error_code, TI_GET_IF(ti));
 }
 
 /*
@@ -176,6 +187,17 @@ void trap_dispatch(struct cpu_regs *r)
 	} else if (r->vector != SPURIOUS_VECTOR && r->vector >= PIC_VECTOR_BASE + 16) {
 		printk("hv: unexpected interrupt %u\n", r->vector);
 	}
+	if (ring_of(r) && current)
+		return_to_guest(r);
+}
+
+/* The last step before any return to a guest: switch vCPU if the scheduler
+ * asks, then deliver pending events. */
+void return_to_guest(struct cpu_regs *r)
+{
+	if (cpu0.need_resched)
+		schedule(r);
+	evtchn_check_upcall(current, r);
 }
 
 noreturn void guest_bad_return(void)

@@ -90,8 +90,13 @@ void tss_set_ring1_stack(uint32_t ss, uint32_t sp);
 
 /* traps.c: exceptions, interrupts, bounces to guests */
 void trap_dispatch(struct cpu_regs *r);
+void return_to_guest(struct cpu_regs *r);
 void dump_regs(const struct cpu_regs *r);
 noreturn void guest_bad_return(void);
+/* Build a native frame on the guest's stack and point the vCPU at cs:eip
+ * (the event callback uses it directly); false if the frame cannot be written. */
+bool bounce_frame(struct vcpu *v, struct cpu_regs *r, uint32_t cs, uint32_t eip, bool has_error,
+		  uint32_t error_code, bool mask_events);
 /* Build a native exception frame on the guest's stack and point it at its handler. */
 bool bounce_to_guest(struct vcpu *v, struct cpu_regs *r, unsigned vector, bool has_error,
 		     uint32_t error_code);
@@ -131,6 +136,8 @@ noreturn void schedule_idle(void);
 void vcpu_block(struct vcpu *v);
 /* Make a blocked vCPU runnable (an event or its timer arrived). */
 void vcpu_wake(struct vcpu *v);
+/* Switch the frame r (at the top of the stack) to the next vCPU to run. */
+void schedule(struct cpu_regs *r);
 
 /* hypercall.c: the dispatch table and multicall */
 void hypercall_dispatch(struct cpu_regs *r);
