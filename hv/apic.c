@@ -1,11 +1,10 @@
 /*
- * The local APIC timer: a periodic tick (HZ) that keeps guests' time records
- * fresh and wakes blocked vCPUs. The legacy PIC is remapped away and masked.
+ * The local APIC timer, in one-shot mode: timer.c programs the next deadline
+ * (guest timers, scheduler slices). The legacy PIC is remapped away and masked.
  */
 #include <hv.h>
 #include <x86.h>
 
-#define HZ 100
 #define LAPIC_PADDR 0xFEE00000u
 #define APIC_EOI 0xB0
 #define APIC_SVR 0xF0
@@ -14,9 +13,9 @@
 #define APIC_TIMER_CUR 0x390
 #define APIC_TIMER_DIV 0x3E0
 #define LVT_MASKED (1u << 16)
-#define LVT_PERIODIC (1u << 17)
 
 static volatile uint32_t *const lapic = (volatile uint32_t *)FIXMAP_LAPIC;
+static uint32_t counts_per_ms;
 
 static void lapic_write(unsigned reg, uint32_t v)
 {
@@ -61,13 +60,23 @@ void apic_init(void)
 	while (rdtsc() < end)
 		cpu_relax();
 	uint32_t per_10ms = 0xFFFFFFFF - lapic_read(APIC_TIMER_CUR);
-	uint32_t per_tick = (uint32_t)((uint64_t)per_10ms * 100 / HZ);
-	if (!per_tick)
+	counts_per_ms = per_10ms / 10;
+	if (!counts_per_ms)
 		panic("APIC timer does not count");
 
-	lapic_write(APIC_LVT_TIMER, LVT_PERIODIC | TIMER_VECTOR);
-	lapic_write(APIC_TIMER_INIT, per_tick);
-	printk("hv: LAPIC timer %u Hz (%u counts per tick)\n", HZ, per_tick);
+	/* One-shot: timer.c programs each deadline. */
+	lapic_write(APIC_LVT_TIMER, TIMER_VECTOR);
+	printk("hv: LAPIC timer one-shot, %u counts per ms\n", counts_per_ms);
+}
+
+void apic_set_oneshot(uint64_t ns)
+{
+	uint64_t count = ns * counts_per_ms / 1000000;
+	if (count < 1)
+		count = 1;
+	if (count > 0xFFFFFFFF)
+		count = 0xFFFFFFFF;
+	lapic_write(APIC_TIMER_INIT, (uint32_t)count);
 }
 
 void apic_eoi(void)
@@ -77,8 +86,12 @@ void apic_eoi(void)
 
 void apic_timer_interrupt(void)
 {
+	uint64_t now = now_ns();
 	cpu0.ticks++;
 	apic_eoi();
+	timers_run(now);
 	if (current && current->domain->state == DOM_RUNNING)
 		time_update_vcpu(current);
+	domain_watchdog();
+	timers_reprogram(now);
 }

@@ -5,6 +5,7 @@
  * (typed, validated, the L3 pinned) and the initial registers.
  */
 #include <elf.h>
+#include <event.h>
 #include <fmt.h>
 #include <hv.h>
 #include <pv_layout.h>
@@ -45,6 +46,7 @@ static void release_frames(struct domain *d, uint32_t n)
 	}
 	xfree(d->p2m);
 	d->p2m = NULL;
+	d->nr_pages = 0;
 }
 
 static int populate(struct domain *d, uint32_t nr)
@@ -108,7 +110,26 @@ static int setup_shared_info(struct domain *d)
 	for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
 		d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
 	d->shared_info->arch.max_pfn = d->nr_pages;
+	/* Wall clock at boot (the guest adds system time); version even: stable. */
+	d->shared_info->wc_sec = boot_wallclock();
+	d->shared_info->wc_version = 2;
 	d->vcpu0.info = &d->shared_info->vcpu_info[0];
+	return 0;
+}
+
+/* A domU's console and xenstore rings, each with a port dom0 can bind to. */
+static int setup_rings(struct domain *d, const struct pv_layout *l)
+{
+	if (!l->console_page)
+		return 0;
+	d->console_mfn = d->p2m[(l->console_page - l->virt_base) >> PAGE_SHIFT];
+	d->store_mfn = d->p2m[(l->store_page - l->virt_base) >> PAGE_SHIFT];
+	int cport = evtchn_alloc_unbound_port(d, 0);
+	int sport = evtchn_alloc_unbound_port(d, 0);
+	if (cport < 0 || sport < 0)
+		return cport < 0 ? cport : sport;
+	d->console_port = (uint32_t)cport;
+	d->store_port = (uint32_t)sport;
 	return 0;
 }
 
@@ -120,6 +141,12 @@ static void fill_start_info(struct domain *d, const struct pv_layout *l, uint32_
 	si->nr_pages = d->nr_pages;
 	si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
 	si->flags = d->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
+	if (!d->privileged) {
+		si->store_mfn = d->store_mfn;
+		si->store_evtchn = d->store_port;
+		si->console.domU.mfn = d->console_mfn;
+		si->console.domU.evtchn = d->console_port;
+	}
 	si->pt_base = l->pt_start;
 	si->nr_pt_frames = (l->pt_end - l->pt_start) >> PAGE_SHIFT;
 	si->mfn_list = l->p2m_start;
@@ -166,9 +193,12 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len, const
 		snprintf(err, errlen, "out of memory for %u pages", d->max_pages);
 		return rc;
 	}
-	if ((rc = setup_shared_info(d))) {
+	if ((rc = setup_shared_info(d)) || (rc = setup_rings(d, &l))) {
+		if (d->shared_info)
+			frame_free(d->shared_info_mfn);
+		d->shared_info = NULL;
 		release_frames(d, d->nr_pages);
-		snprintf(err, errlen, "out of memory for shared_info");
+		snprintf(err, errlen, "out of memory for shared_info or ring ports");
 		return rc;
 	}
 

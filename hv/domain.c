@@ -1,8 +1,23 @@
-/* Domain lifecycle: creation, crash, shutdown, and the counters shown at the end. */
+/*
+ * Domain lifecycle: creation, crash, shutdown, destruction, and the counters
+ * shown at the end. Domain 0 is special in one way: the machine ends with it.
+ */
+#include <event.h>
 #include <hv.h>
+#include <public/event_channel.h>
+#include <public/sched.h>
+
+#define DEFAULT_WEIGHT 256
+/* After dom0 ends, the hypervisor shows it is still alive for this many ticks. */
+#define TICKS_AFTER_DOM0 10
 
 struct domain *dom0;
 struct domain *domains[MAX_DOMAINS];
+static bool dom0_ended;
+static uint64_t dom0_end_tick;
+
+static const char *const shutdown_names[] = { "poweroff", "reboot", "suspend", "crash",
+					      "watchdog" };
 
 struct domain *domain_lookup(domid_t id)
 {
@@ -11,18 +26,26 @@ struct domain *domain_lookup(domid_t id)
 	return id < MAX_DOMAINS ? domains[id] : NULL;
 }
 
-static const char *const shutdown_names[] = { "poweroff", "reboot", "suspend", "crash",
-					      "watchdog" };
-
 struct domain *domain_alloc(domid_t id, uint32_t max_pages)
 {
+	if (id >= MAX_DOMAINS || domains[id])
+		return NULL;
 	struct domain *d = xzalloc(sizeof(*d));
 	if (!d)
 		return NULL;
 	d->id = id;
 	d->max_pages = max_pages;
 	d->state = DOM_RUNNING;
+	d->weight = DEFAULT_WEIGHT;
+	d->created_ns = now_ns();
 	d->vcpu0.domain = d;
+	d->vcpu0.state = VCPU_RUNNABLE;
+	d->vcpu0.poll_port = ~0u;
+	if (evtchn_domain_init(d)) {
+		xfree(d);
+		return NULL;
+	}
+	domains[id] = d;
 	return d;
 }
 
@@ -41,24 +64,111 @@ void domain_print_stats(const struct domain *d)
 	       d->stats.other_entries, d->stats.pt_updates, d->stats.tlb_flushes);
 }
 
+/* The domain stops for good: nothing of it runs again until dom0 destroys it. */
+static void domain_end(struct domain *d, enum domain_state state, unsigned reason)
+{
+	d->state = state;
+	d->shutdown_reason = reason;
+	d->vcpu0.state = VCPU_DOWN;
+	domain_print_stats(d);
+	if (d == dom0) {
+		dom0_ended = true;
+		dom0_end_tick = cpu0.ticks;
+	} else if (dom0 && dom0->state == DOM_RUNNING) {
+		evtchn_send_virq(dom0, VIRQ_DOM_EXC);
+	}
+}
+
 noreturn void domain_crash(struct domain *d, const char *why, const struct cpu_regs *r)
 {
 	printk("hv: d%u crashed: %s\n", d->id, why);
 	if (r)
 		dump_regs(r);
-	d->state = DOM_CRASHED;
-	domain_print_stats(d);
-	schedule_idle();
+	domain_end(d, DOM_CRASHED, SHUTDOWN_crash);
+	schedule_away();
 }
 
 noreturn void domain_shutdown(struct domain *d, unsigned reason)
 {
 	printk("hv: d%u shut down: %s\n", d->id,
 	       reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : "?");
-	d->state = DOM_SHUTDOWN;
-	d->shutdown_reason = reason;
-	domain_print_stats(d);
+	domain_end(d, DOM_SHUTDOWN, reason);
 	if (d == dom0)
 		machine_exit(reason); /* the machine ends with dom0 */
-	schedule_idle();
+	schedule_away();
+}
+
+/* Once dom0 has crashed (or never started), show the hypervisor still runs, then stop. */
+void domain_watchdog(void)
+{
+	if (!dom0_ended || cpu0.ticks - dom0_end_tick < TICKS_AFTER_DOM0)
+		return;
+	unsigned code = !dom0 ? HV_EXIT_NO_DOM0 : dom0->shutdown_reason;
+	printk("hv: idle: still running %u timer ticks after dom0 ended; powering off\n",
+	       (unsigned)(cpu0.ticks - dom0_end_tick));
+	machine_exit(code);
+}
+
+void domain_no_dom0(void)
+{
+	dom0_ended = true;
+	dom0_end_tick = cpu0.ticks;
+}
+
+/* Free a domain that holds no frames (or whose build failed and released them). */
+void domain_free(struct domain *d)
+{
+	evtchn_domain_destroy(d);
+	domains[d->id] = NULL;
+	xfree(d->p2m);
+	xfree(d);
+}
+
+/* Give a dead domain's frame back, or orphan it while another domain maps it. */
+static unsigned release_frame(uint32_t mfn)
+{
+	struct page_info *pg = frame_info(mfn);
+	if (!pg)
+		return 0;
+	pg->type = PGT_none;
+	pg->type_count = 0;
+	pg->flags &= ~(PGF_VALIDATED | PGF_PINNED);
+	m2p_set(mfn, INVALID_MFN);
+	if (pg->count > 1) {
+		pg->count--; /* drop the allocation's reference; mappings keep it */
+		pg->owner = OWNER_XEN;
+		pg->flags |= PGF_ORPHAN;
+		return 1;
+	}
+	frame_free(mfn);
+	return 0;
+}
+
+/*
+ * Tear a domain down and give every frame back. Returns 0, -EPERM for dom0,
+ * -EBUSY for the caller's own domain.
+ */
+int domain_destroy(struct domain *d)
+{
+	if (d == dom0)
+		return -XEN_EPERM;
+	if (current && d == current->domain)
+		return -XEN_EBUSY;
+	if (d->state == DOM_RUNNING) {
+		d->state = DOM_SHUTDOWN;
+		d->vcpu0.state = VCPU_DOWN;
+	}
+	unsigned orphans = 0;
+	for (uint32_t pfn = 0; pfn < d->nr_pages; pfn++)
+		orphans += release_frame(d->p2m[pfn]);
+	if (d->shared_info)
+		orphans += release_frame(d->shared_info_mfn);
+	uint32_t left = frame_count_owned(d->id);
+	if (left)
+		printk("hv: BUG: d%u destroyed but still owns %u frames\n", d->id, left);
+	if (orphans)
+		printk("hv: d%u destroyed; %u frames stay until dom0 unmaps them\n", d->id,
+		       orphans);
+	domain_free(d);
+	return 0;
 }

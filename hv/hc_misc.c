@@ -78,7 +78,8 @@ long do_sched_op(uint32_t cmd, uint32_t arg)
 	struct sched_shutdown s;
 	switch (cmd) {
 	case SCHEDOP_yield:
-		return 0; /* the only runnable vCPU: nothing to switch to */
+		vcpu_yield(current);
+		return 0;
 	case SCHEDOP_block:
 		vcpu_block(current);
 		return 0;

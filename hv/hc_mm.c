@@ -17,6 +17,38 @@ static void pte_write(uint64_t *p, uint64_t v)
 	w[0] = (uint32_t)v;
 }
 
+/*
+ * A mapping of another domain's frame holds a reference on it, so destroying
+ * that domain cannot free the frame while it is still mapped here.
+ */
+static void foreign_get(const struct domain *d, uint64_t pte)
+{
+	struct page_info *pg = frame_info(pte_mfn(pte));
+	if ((pte & _PAGE_PRESENT) && pg && pg->owner != d->id)
+		pg->count++;
+}
+
+static void foreign_put(const struct domain *d, uint64_t pte)
+{
+	struct page_info *pg = frame_info(pte_mfn(pte));
+	if (!(pte & _PAGE_PRESENT) || !pg || pg->owner == d->id)
+		return;
+	if (--pg->count == 0 && (pg->flags & PGF_ORPHAN)) {
+		pg->flags &= ~PGF_ORPHAN;
+		frame_free(pte_mfn(pte));
+	}
+}
+
+/* Every validated L1 write: swap the references, then the entry. */
+static void l1_write(struct domain *d, uint64_t *e, uint64_t val)
+{
+	uint64_t old = *e;
+	foreign_get(d, val);
+	pte_write(e, val);
+	foreign_put(d, old);
+	d->stats.pt_updates++;
+}
+
 static bool is_own_l1(const struct domain *d, uint32_t mfn)
 {
 	return frame_owned_by(mfn, d->id) && frame_info(mfn)->type == PGT_l1;
@@ -51,8 +83,7 @@ long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_
 	uint64_t *l1e = find_l1e(v, va);
 	if (!l1e)
 		return -XEN_EINVAL;
-	pte_write(l1e, pte);
-	v->domain->stats.pt_updates++;
+	l1_write(v->domain, l1e, pte);
 	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH) {
 		flush_tlb_local();
 		v->domain->stats.tlb_flushes++;
@@ -62,7 +93,7 @@ long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_
 	return 0;
 }
 
-static long mmu_update_one(struct domain *d, const void *item)
+static long mmu_update_one(struct domain *d, domid_t foreign, const void *item)
 {
 	const struct mmu_update *req = item;
 	unsigned cmd = req->ptr & 3;
@@ -83,7 +114,7 @@ static long mmu_update_one(struct domain *d, const void *item)
 		return -XEN_ENOSYS;
 	if ((maddr & 7) || !is_own_l1(d, mfn))
 		return -XEN_EINVAL;
-	int rc = pte_l1_check(d->id, req->val);
+	int rc = pte_l1_check_foreign(d->id, foreign, req->val);
 	if (rc)
 		return rc;
 	uint64_t *e = (uint64_t *)((uint8_t *)frame_map(mfn) + (maddr & (PAGE_SIZE - 1)));
@@ -91,8 +122,7 @@ static long mmu_update_one(struct domain *d, const void *item)
 	if (cmd == MMU_PT_UPDATE_PRESERVE_AD)
 		val =
 		    (val & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) | (*e & (_PAGE_ACCESSED | _PAGE_DIRTY));
-	pte_write(e, val);
-	d->stats.pt_updates++;
+	l1_write(d, e, val);
 	return 0;
 }
 
@@ -103,22 +133,29 @@ static long mmu_update_one(struct domain *d, const void *item)
 _Static_assert(sizeof(struct mmu_update) <= 16 && sizeof(struct mmuext_op) <= 16, "batch buffer");
 
 static long run_batch(uint32_t reqs, uint32_t count, size_t size, uint32_t pdone,
-		      uint32_t foreigndom, long (*one)(struct domain *, const void *))
+		      uint32_t foreigndom, long (*one)(struct domain *, domid_t, const void *))
 {
 	struct domain *d = current->domain;
 	uint64_t buf[2];
 	uint32_t done = 0;
 	long rc = 0;
+	domid_t foreign = d->id;
 
-	if (foreigndom != DOMID_SELF && foreigndom != d->id)
-		return -XEN_EPERM; /* foreign updates come with the full PV MMU */
+	/* Only a privileged domain may map another domain's frames. */
+	if (foreigndom != DOMID_SELF && foreigndom != d->id) {
+		if (!d->privileged)
+			return -XEN_EPERM;
+		if (!domain_lookup((domid_t)foreigndom))
+			return -XEN_ESRCH;
+		foreign = (domid_t)foreigndom;
+	}
 	for (; done < count; done++) {
 		if (count > HYPERVISOR_VIRT_START / size ||
 		    copy_from_guest(buf, reqs + done * size, size)) {
 			rc = -XEN_EFAULT;
 			break;
 		}
-		if ((rc = one(d, buf)))
+		if ((rc = one(d, foreign, buf)))
 			break;
 	}
 	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
@@ -133,9 +170,10 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t pdone, uint32_t forei
 
 /* TLB maintenance for now; pinning, new base pointers and the rest come with
  * the full PV MMU and answer -ENOSYS until then. One CPU: ALL means local. */
-static long mmuext_one(struct domain *d, const void *item)
+static long mmuext_one(struct domain *d, domid_t foreign, const void *item)
 {
 	const struct mmuext_op *op = item;
+	(void)foreign;
 	switch (op->cmd) {
 	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_ALL:

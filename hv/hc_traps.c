@@ -19,7 +19,7 @@ static bool fix_guest_cs(uint32_t *cs)
 
 /* The system-call vector gets a real DPL-3 gate straight to the guest's ring-1
  * handler, unless the guest wants events masked on entry (only we can do that). */
-static void update_syscall_gate(const struct vcpu *v)
+void traps_load(const struct vcpu *v)
 {
 	const struct trap_info *ti = &v->traps[SYSCALL_VECTOR];
 	if (ti->address && TI_GET_DPL(ti) == 3 && !TI_GET_IF(ti))
@@ -37,7 +37,7 @@ long do_set_trap_table(uint32_t table)
 	if (!table) {
 		for (unsigned i = 0; i < 256; i++)
 			v->traps[i] = (struct trap_info){ 0 };
-		update_syscall_gate(v);
+		traps_load(v);
 		return 0;
 	}
 	/* Check the whole table first: a bad entry changes nothing. */
@@ -56,7 +56,7 @@ long do_set_trap_table(uint32_t table)
 	for (unsigned i = 0; i < 256; i++)
 		if (set[i])
 			v->traps[i] = new[i];
-	update_syscall_gate(v);
+	traps_load(v);
 	return 0;
 }
 

@@ -6,7 +6,7 @@
 #include <pte.h>
 #include <public/errno.h>
 
-int pte_l1_check(uint16_t domid, uint64_t pte)
+int pte_l1_check_foreign(uint16_t domid, uint16_t foreign, uint64_t pte)
 {
 	if (!(pte & _PAGE_PRESENT))
 		return 0; /* not-present entries carry no rights */
@@ -15,7 +15,8 @@ int pte_l1_check(uint16_t domid, uint64_t pte)
 	if (pte & (_PAGE_PSE | _PAGE_GLOBAL))
 		return -XEN_EINVAL; /* no PAT-indexed or global guest mappings */
 	uint32_t mfn = pte_mfn(pte);
-	if ((pte & PTE_ADDR_MASK) >> 12 != mfn || !frame_owned_by(mfn, domid))
+	if ((pte & PTE_ADDR_MASK) >> 12 != mfn ||
+	    (!frame_owned_by(mfn, domid) && !frame_owned_by(mfn, foreign)))
 		return -XEN_EPERM;
 	if (pte & _PAGE_RW) {
 		uint8_t type = frame_info(mfn)->type;

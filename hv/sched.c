@@ -1,66 +1,156 @@
 /*
- * Running vCPUs. One physical CPU and, for now, one domain: a vCPU runs until
- * it blocks (the CPU halts until the next interrupt) or its domain ends, after
- * which the idle loop runs.
+ * The scheduler: weighted fair share among runnable vCPUs on the one CPU.
+ * Each vCPU's vtime advances by the CPU time it uses, scaled by 256/weight;
+ * the runnable vCPU with the smallest vtime runs next, for at most a slice.
+ * A cap limits a domain to a share of each CAP_PERIOD. Switching is done on
+ * the way back to a guest: the frame at the top of the stack is saved into
+ * the old vCPU and loaded from the new one.
  */
+#include <event.h>
 #include <hv.h>
 #include <x86.h>
 
 noreturn void resume_frame(struct cpu_regs *r);
-noreturn void reset_stack_and_call(void *top, void (*fn)(void));
 
-/* How long the idle loop shows the hypervisor alive before ending the machine. */
-#define IDLE_TICKS_BEFORE_EXIT 10
+#define SLICE_NS 10000000ull	  /* 10 ms */
+#define CAP_PERIOD_NS 100000000ull /* 100 ms */
+#define DEFAULT_WEIGHT 256
+
+static uint64_t vtime_floor; /* vtime of the last vCPU picked */
+
+static void cap_account(struct domain *d, uint64_t now, uint64_t ran)
+{
+	if (now - d->cap_period_start >= CAP_PERIOD_NS) {
+		d->cap_period_start = now;
+		d->cap_used_ns = 0;
+	}
+	d->cap_used_ns += ran;
+}
+
+static bool over_cap(const struct domain *d, uint64_t now)
+{
+	return d->cap && now - d->cap_period_start < CAP_PERIOD_NS &&
+	       d->cap_used_ns * 100 >= (uint64_t)d->cap * CAP_PERIOD_NS;
+}
+
+static bool can_run(const struct vcpu *v, uint64_t now)
+{
+	const struct domain *d = v->domain;
+	return d->state == DOM_RUNNING && !d->paused && v->state == VCPU_RUNNABLE &&
+	       !over_cap(d, now);
+}
+
+static struct vcpu *pick_next(uint64_t now)
+{
+	struct vcpu *best = NULL;
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+		if (d && can_run(&d->vcpu0, now) && (!best || d->vcpu0.vtime < best->vtime))
+			best = &d->vcpu0;
+	}
+	return best;
+}
+
+/* Charge the running vCPU for the time since it was last charged. */
+static void charge(struct vcpu *v, uint64_t now)
+{
+	uint64_t ran = now - v->ran_since;
+	v->ran_since = now;
+	v->cpu_ns += ran;
+	v->vtime += ran * DEFAULT_WEIGHT / (v->domain->weight ? v->domain->weight : 1);
+	cap_account(v->domain, now, ran);
+}
+
+uint64_t vcpu_cpu_time(const struct vcpu *v)
+{
+	return v->cpu_ns + (v == current ? now_ns() - v->ran_since : 0);
+}
+
+static void load_vcpu(struct vcpu *v, struct cpu_regs *r, uint64_t now)
+{
+	*r = v->regs;
+	/* restore_all reloads only DS and ES: load the vCPU's FS and GS here. */
+	__asm__ volatile("mov %0, %%fs\n\tmov %1, %%gs" : : "r"(r->fs), "r"(r->gs));
+	write_cr3(v->cr3);
+	tss_set_ring1_stack(v->kernel_ss, v->kernel_sp);
+	traps_load(v);
+	current = v;
+	v->ran_since = now;
+	time_update_vcpu(v);
+}
+
+void schedule(struct cpu_regs *r)
+{
+	uint64_t now = now_ns();
+	struct vcpu *prev = current, *next;
+
+	cpu0.need_resched = false;
+	if (prev) {
+		charge(prev, now);
+		prev->regs = *r;
+	}
+	/* Nothing runnable: halt until an interrupt (a timer, an event) changes that. */
+	while (!(next = pick_next(now))) {
+		current = NULL;
+		timers_reprogram(now);
+		safe_halt();
+		now = now_ns();
+	}
+	vtime_floor = next->vtime;
+	if (next != prev || !current)
+		load_vcpu(next, r, now);
+	else
+		next->ran_since = now;
+	timers_reprogram(now);
+}
+
+/* Leave a vCPU that cannot continue (its domain ended) for good. */
+noreturn void schedule_away(void)
+{
+	struct cpu_regs *r = guest_regs();
+	current = NULL;
+	schedule(r);
+	resume_frame(r);
+}
 
 noreturn void vcpu_start(struct vcpu *v)
 {
-	current = v;
-	write_cr3(v->cr3);
-	tss_set_ring1_stack(v->kernel_ss, v->kernel_sp);
-	time_update_vcpu(v);
-	*guest_regs() = v->regs;
-	/* restore_all reloads only DS and ES: load the vCPU's FS and GS here. */
-	__asm__ volatile("mov %0, %%fs\n\tmov %1, %%gs" : : "r"(v->regs.fs), "r"(v->regs.gs));
+	load_vcpu(v, guest_regs(), now_ns());
+	timers_reprogram(now_ns());
 	resume_frame(guest_regs());
 }
 
 void vcpu_block(struct vcpu *v)
 {
-	/* Blocking re-enables event delivery, as in Xen; wake on any interrupt. */
+	/* Blocking re-enables event delivery, as in Xen. */
 	v->info->evtchn_upcall_mask = 0;
-	if (!v->info->evtchn_upcall_pending)
-		safe_halt();
-	time_update_vcpu(v);
+	if (v->info->evtchn_upcall_pending)
+		return;
+	v->state = VCPU_BLOCKED;
+	cpu0.need_resched = true;
 }
 
-static noreturn void idle_loop(void)
+void vcpu_yield(struct vcpu *v)
 {
-	uint64_t start = cpu0.ticks;
-	while (cpu0.ticks - start < IDLE_TICKS_BEFORE_EXIT)
-		safe_halt();
-	unsigned code = !dom0			     ? HV_EXIT_NO_DOM0
-			: dom0->state == DOM_CRASHED ? 3 /* SHUTDOWN_crash */
-						     : dom0->shutdown_reason;
-	printk("hv: idle: still running %u timer ticks after dom0 ended; powering off\n",
-	       (unsigned)(cpu0.ticks - start));
-	machine_exit(code);
-}
-
-noreturn void schedule_idle(void)
-{
-	current = NULL;
-	write_cr3(paging_idle_cr3());
-	reset_stack_and_call(cpu0.stack_top, idle_loop);
+	(void)v;
+	cpu0.need_resched = true;
 }
 
 void vcpu_wake(struct vcpu *v)
 {
-	if (v->state == VCPU_BLOCKED)
-		v->state = VCPU_RUNNABLE;
+	if (v->state != VCPU_BLOCKED)
+		return;
+	v->state = VCPU_RUNNABLE;
+	/* A long sleeper gets at most one slice of credit, not all it missed. */
+	if (v->vtime + SLICE_NS < vtime_floor)
+		v->vtime = vtime_floor - SLICE_NS;
+	if (!current || v->vtime < current->vtime)
+		cpu0.need_resched = true;
 }
 
-void schedule(struct cpu_regs *r)
+/* Called from the timer interrupt: time to let someone else run? */
+void sched_tick(uint64_t now)
 {
-	(void)r;
-	cpu0.need_resched = false; /* one vCPU for now: nothing to switch to */
+	if (current && now - current->ran_since >= SLICE_NS)
+		cpu0.need_resched = true;
 }

@@ -41,7 +41,7 @@ static void start_dom0(void)
 				 module_args(k->cmdline), err, sizeof(err));
 	if (rc) {
 		printk("hv: dom0 image refused: %s (error %d)\n", err, rc);
-		xfree(d);
+		domain_free(d);
 		return;
 	}
 	dom0 = d;
@@ -64,7 +64,9 @@ void hv_main(void)
 	paging_init();
 	mm_init();
 	time_init();
+	wallclock_init();
 	apic_init();
 	start_dom0();
-	schedule_idle();
+	domain_no_dom0();
+	schedule_away(); /* nothing to run: idle until the watchdog ends the machine */
 }

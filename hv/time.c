@@ -80,3 +80,46 @@ void time_update_vcpu(struct vcpu *v)
 	__asm__ volatile("" ::: "memory");
 	t->version++;
 }
+
+/* ---- Wall clock: the CMOS RTC, read once at boot ---- */
+
+static uint32_t wallclock_at_boot;
+
+static uint8_t cmos(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static unsigned bcd(uint8_t v, bool binary)
+{
+	return binary ? v : (v >> 4) * 10 + (v & 15);
+}
+
+/* Days from 1970-01-01 to the given civil date (proleptic Gregorian). */
+static uint32_t days_since_epoch(unsigned y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	unsigned era = y / 400, yoe = y - era * 400;
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void wallclock_init(void)
+{
+	while (cmos(0x0A) & 0x80) /* an update is in progress */
+		cpu_relax();
+	bool binary = cmos(0x0B) & 4;
+	unsigned sec = bcd(cmos(0x00), binary), min = bcd(cmos(0x02), binary);
+	unsigned hour = bcd(cmos(0x04), binary), day = bcd(cmos(0x07), binary);
+	unsigned mon = bcd(cmos(0x08), binary), year = 2000 + bcd(cmos(0x09), binary);
+	wallclock_at_boot = days_since_epoch(year, mon, day) * 86400u + hour * 3600 + min * 60 + sec;
+	printk("hv: wall clock %04u-%02u-%02u %02u:%02u:%02u UTC\n", year, mon, day, hour, min,
+	       sec);
+}
+
+uint32_t boot_wallclock(void)
+{
+	return wallclock_at_boot;
+}

@@ -8,6 +8,7 @@
 #include <public/domctl.h>
 #include <public/errno.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include <public/version.h>
 
 #define PTE_P 0x001ull
@@ -19,6 +20,8 @@
 #define PTE_NX (1ull << 63)
 #define UNMAPPED_VA 0x10000000u /* no L1 there: nothing below the kernel is mapped */
 #define HV_ADDR 0xF8100000u	/* the hypervisor's image (docs/architecture.md) */
+/* How late a timer may wake us under TCG (the emulator's timing, not hardware). */
+#define TIMER_TOLERANCE_NS 5000000ull
 
 /* A hypercall by number, straight through the gate, with EBX = 0. */
 static long raw_hypercall(uint32_t nr)
@@ -340,7 +343,7 @@ KTEST(selftest, mmu_update_rules)
 	CHECK_EQ(HYPERVISOR_mmu_update((uint32_t)req, 1, 0, DOMID_SELF), -XEN_EINVAL);
 	req[0] = (struct mmu_update){ (ptr + 4) | MMU_NORMAL_PT_UPDATE, 0 };
 	CHECK_EQ(HYPERVISOR_mmu_update((uint32_t)req, 1, 0, DOMID_SELF), -XEN_EINVAL);
-	CHECK_EQ(HYPERVISOR_mmu_update((uint32_t)req, 1, 0, 5), -XEN_EPERM);
+	CHECK_EQ(HYPERVISOR_mmu_update((uint32_t)req, 1, 0, 42), -XEN_ESRCH); /* no such domain */
 	CHECK_EQ(HYPERVISOR_mmu_update(HV_ADDR, 1, 0, DOMID_SELF), -XEN_EFAULT);
 	/* M2P updates: only for our own frames; the read-only M2P shows them. */
 	uint32_t pfn = m2p[mfn];
@@ -354,19 +357,52 @@ KTEST(selftest, mmu_update_rules)
 	CHECK_EQ(m2p[mfn], pfn);
 }
 
+static long set_timer(uint64_t deadline)
+{
+	return HYPERVISOR_set_timer_op((uint32_t)deadline, (uint32_t)(deadline >> 32));
+}
+
 KTEST(selftest, sched_op_and_time)
 {
 	static struct sched_shutdown bad = { 99 };
 	uint64_t t0 = arch_time_ns();
 	CHECK_EQ(HYPERVISOR_sched_op(SCHEDOP_yield, 0), 0);
-	CHECK_EQ(HYPERVISOR_sched_op(SCHEDOP_block, 0), 0); /* the next timer tick wakes us */
+	/* Block until a one-shot timer 3 ms ahead: never early, not much late. */
+	CHECK_EQ(set_timer(t0 + 3000000), 0);
+	CHECK_EQ(HYPERVISOR_sched_op(SCHEDOP_block, 0), 0);
 	uint64_t t1 = arch_time_ns();
-	CHECK(t1 > t0);
-	CHECK(t1 - t0 < 1000000000ull); /* a tick is 10 ms: far less than a second */
+	CHECK(t1 >= t0 + 3000000);
+	CHECK(t1 - t0 < 3000000 + TIMER_TOLERANCE_NS);
 	shared_info->vcpu_info[0].evtchn_upcall_mask = 1; /* block unmasked events */
 	CHECK_EQ(HYPERVISOR_sched_op(SCHEDOP_shutdown, (uint32_t)&bad), -XEN_EINVAL);
 	CHECK_EQ(HYPERVISOR_sched_op(SCHEDOP_shutdown, HV_ADDR), -XEN_EFAULT);
 	CHECK_EQ(HYPERVISOR_sched_op(77, 0), -XEN_ENOSYS);
+}
+
+KTEST(selftest, vcpu_op_timers)
+{
+	static struct vcpu_set_periodic_timer per;
+	static struct vcpu_set_singleshot_timer one;
+	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_is_up, 0, 0), 1);
+	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, 0), -XEN_ENOENT);
+	per.period_ns = 1000;
+	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, (uint32_t)&per), -XEN_EINVAL);
+	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, HV_ADDR), -XEN_EFAULT);
+	one = (struct vcpu_set_singleshot_timer){ 1, VCPU_SSHOTTMR_future, 0 };
+	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, (uint32_t)&one), -XEN_ETIME);
+	CHECK_EQ(HYPERVISOR_vcpu_op(99, 0, 0), -XEN_ENOSYS);
+	/* A 2 ms periodic timer wakes three blocks in a row, about 2 ms apart. */
+	per.period_ns = 2000000;
+	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, (uint32_t)&per), 0);
+	uint64_t t0 = arch_time_ns();
+	for (int i = 0; i < 3; i++) {
+		HYPERVISOR_sched_op(SCHEDOP_block, 0);
+		shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
+	}
+	uint64_t t1 = arch_time_ns();
+	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, 0), 0);
+	CHECK(t1 - t0 >= 4000000);
+	CHECK(t1 - t0 < 6000000 + TIMER_TOLERANCE_NS);
 }
 
 KTEST(selftest, iret_hypercall)

@@ -39,6 +39,7 @@ struct vcpu {
 	uint64_t ran_since;	 /* when it last got the CPU (ns since boot) */
 	uint64_t timer_deadline; /* guest one-shot timer, 0 if none (ns since boot) */
 	uint64_t timer_period;	 /* guest periodic timer, 0 if none */
+	uint64_t timer_next;	 /* its next expiry */
 	uint32_t poll_port;	 /* SCHEDOP_poll: port waited on, or ~0 */
 };
 
@@ -56,6 +57,9 @@ struct domain {
 	unsigned weight;		 /* fair-share weight (default 256) */
 	unsigned cap;			 /* max % of a CPU, 0 = no cap */
 	bool paused;			 /* by domctl: not scheduled while set */
+	bool built;			 /* a kernel has been loaded */
+	uint64_t cap_period_start;	 /* cap accounting window */
+	uint64_t cap_used_ns;
 	uint64_t created_ns;
 	struct evtchn_domain *evtchn;	 /* event channel table (event_channel.c) */
 	uint32_t console_mfn, store_mfn; /* domU rings (0 for dom0) */

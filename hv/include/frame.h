@@ -22,6 +22,7 @@ enum page_type {
 #define PGF_FREE 1	/* on the free list */
 #define PGF_VALIDATED 2 /* contents checked against its type's rules */
 #define PGF_PINNED 4	/* the guest asked to keep the type (pin) */
+#define PGF_ORPHAN 8	/* its domain is gone; freed when the last mapping goes */
 
 #define OWNER_XEN 0x7FF2u  /* DOMID_XEN: the hypervisor's own frames */
 #define OWNER_NONE 0x7FF4u /* DOMID_INVALID: free or not RAM */

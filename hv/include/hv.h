@@ -111,7 +111,11 @@ void time_init(void);
 uint64_t now_ns(void);
 uint64_t tsc_hz(void);
 void time_update_vcpu(struct vcpu *v);
+void wallclock_init(void);
+uint32_t boot_wallclock(void); /* seconds since 1970 when the hypervisor booted */
 void apic_init(void);
+/* Interrupt in ns nanoseconds (at least a few microseconds from now). */
+void apic_set_oneshot(uint64_t ns);
 void apic_timer_interrupt(void);
 void apic_eoi(void);
 
@@ -125,6 +129,10 @@ struct domain *domain_lookup(domid_t id);
 noreturn void domain_crash(struct domain *d, const char *why, const struct cpu_regs *r);
 noreturn void domain_shutdown(struct domain *d, unsigned reason);
 void domain_print_stats(const struct domain *d);
+void domain_free(struct domain *d);   /* an empty domain (no frames) */
+int domain_destroy(struct domain *d); /* 0, -EPERM (dom0), -EBUSY (self) */
+void domain_watchdog(void); /* each timer tick: end the machine after dom0 */
+void domain_no_dom0(void);  /* boot could not start dom0 */
 
 /* builder.c: the PV domain builder */
 int build_pv_domain(struct domain *d, const void *image, size_t image_len, const void *initrd,
@@ -132,12 +140,23 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len, const
 
 /* sched.c: running vCPUs */
 noreturn void vcpu_start(struct vcpu *v);
-noreturn void schedule_idle(void);
+/* Leave the current vCPU for good (its domain ended) and run another. */
+noreturn void schedule_away(void);
 void vcpu_block(struct vcpu *v);
+void vcpu_yield(struct vcpu *v);
+void sched_tick(uint64_t now);
+uint64_t vcpu_cpu_time(const struct vcpu *v);
 /* Make a blocked vCPU runnable (an event or its timer arrived). */
 void vcpu_wake(struct vcpu *v);
 /* Switch the frame r (at the top of the stack) to the next vCPU to run. */
 void schedule(struct cpu_regs *r);
+
+/* timer.c: guest timers and the LAPIC deadline */
+void timers_run(uint64_t now);
+void timers_reprogram(uint64_t now);
+
+/* hc_traps.c: load a vCPU's direct system-call gate into the IDT */
+void traps_load(const struct vcpu *v);
 
 /* hypercall.c: the dispatch table and multicall */
 void hypercall_dispatch(struct cpu_regs *r);

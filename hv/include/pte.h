@@ -22,9 +22,17 @@ static inline uint32_t pte_mfn(uint64_t pte)
 	return (uint32_t)((pte & PTE_ADDR_MASK) >> 12);
 }
 
-struct domain;
-/* May `d` install this L1 entry? 0, -XEN_EINVAL (bad bits or frame), -XEN_EPERM
- * (frame not d's, or writable mapping of a page-table/descriptor frame). */
-int pte_l1_check(uint16_t domid, uint64_t pte);
+/*
+ * May domain `domid` install this L1 entry, mapping its own frames or those of
+ * `foreign` (a privileged caller's target; pass domid when there is none)?
+ * 0, -XEN_EINVAL (reserved, PSE or G bits), -XEN_EPERM (frame belongs to
+ * neither, is free or not RAM, or a writable mapping of a page-table or
+ * descriptor frame).
+ */
+int pte_l1_check_foreign(uint16_t domid, uint16_t foreign, uint64_t pte);
+static inline int pte_l1_check(uint16_t domid, uint64_t pte)
+{
+	return pte_l1_check_foreign(domid, domid, pte);
+}
 
 #endif

@@ -150,6 +150,22 @@ static void writable_typed_frames_may_be_mapped_writable(void **state)
 
 #define T(name) cmocka_unit_test_setup(name, setup)
 
+static void privileged_caller_may_map_its_target_domain_only(void **state)
+{
+	(void)state;
+	/* foreign = the domain a privileged caller named (mmu_update's foreigndom) */
+	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(theirs, P | RW)), 0);
+	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(mine, P | RW)), 0);
+	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(xens, P)), -XEN_EPERM);
+	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(free_mfn, P)), -XEN_EPERM);
+	assert_int_equal(pte_l1_check_foreign(DOM, 3, map(theirs, P)), -XEN_EPERM);
+	/* The target's page tables stay read-only to the caller too. */
+	frame_info(theirs)->type = PGT_l1;
+	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(theirs, P | RW)), -XEN_EPERM);
+	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(theirs, P)), 0);
+	frame_info(theirs)->type = PGT_none;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +181,7 @@ int main(void)
 		T(frame_number_above_32_bits_does_not_alias),
 		T(page_table_and_descriptor_frames_are_read_only),
 		T(writable_typed_frames_may_be_mapped_writable),
+		T(privileged_caller_may_map_its_target_domain_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,53 @@
+/*
+ * Timers: every vCPU has a one-shot and a periodic guest timer (set_timer_op,
+ * vcpu_op) that raise VIRQ_TIMER and wake it. The LAPIC runs in one-shot mode,
+ * programmed for the earliest deadline, and at least every TICK_MAX_NS so the
+ * scheduler's slices and the idle watchdog keep moving.
+ */
+#include <event.h>
+#include <hv.h>
+#include <public/event_channel.h>
+
+#define TICK_MAX_NS 10000000ull /* 10 ms */
+
+static void fire(struct vcpu *v)
+{
+	evtchn_send_virq(v->domain, VIRQ_TIMER);
+	vcpu_wake(v); /* a timer wakes a blocked vCPU even if VIRQ_TIMER is unbound */
+}
+
+void timers_run(uint64_t now)
+{
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+		if (!d || d->state != DOM_RUNNING)
+			continue;
+		struct vcpu *v = &d->vcpu0;
+		if (v->timer_deadline && v->timer_deadline <= now) {
+			v->timer_deadline = 0;
+			fire(v);
+		}
+		if (v->timer_period && v->timer_next <= now) {
+			uint64_t late = now - v->timer_next;
+			v->timer_next += (late / v->timer_period + 1) * v->timer_period;
+			fire(v);
+		}
+	}
+	sched_tick(now);
+}
+
+void timers_reprogram(uint64_t now)
+{
+	uint64_t next = now + TICK_MAX_NS;
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+		if (!d || d->state != DOM_RUNNING)
+			continue;
+		const struct vcpu *v = &d->vcpu0;
+		if (v->timer_deadline && v->timer_deadline < next)
+			next = v->timer_deadline;
+		if (v->timer_period && v->timer_next < next)
+			next = v->timer_next;
+	}
+	apic_set_oneshot(next > now ? next - now : 0);
+}
