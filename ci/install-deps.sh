@@ -10,6 +10,7 @@ PACKAGES=(
 	libcmocka-dev                              # host unit tests
 	bochs bochsbios vgabios bochs-term         # segment-limit isolation test
 	grub-pc-bin grub-common xorriso mtools     # GRUB ISO for Bochs
+	cpio                                       # dom0 initrd archives
 	gdb                                        # make debug
 	clang-format                               # make format, checked by make check
 	python3                                    # test image mutator

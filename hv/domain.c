@@ -41,6 +41,7 @@ struct domain *domain_alloc(domid_t id, uint32_t max_pages)
 	d->vcpu0.domain = d;
 	d->vcpu0.state = VCPU_RUNNABLE;
 	d->vcpu0.poll_port = ~0u;
+	d->log_at_line_start = true;
 	if (evtchn_domain_init(d)) {
 		xfree(d);
 		return NULL;
@@ -158,6 +159,7 @@ int domain_destroy(struct domain *d)
 		d->state = DOM_SHUTDOWN;
 		d->vcpu0.state = VCPU_DOWN;
 	}
+	evtchn_domain_destroy(d); /* peers see their channels unbound; before the frames go */
 	unsigned orphans = 0;
 	for (uint32_t pfn = 0; pfn < d->nr_pages; pfn++)
 		orphans += release_frame(d->p2m[pfn]);

@@ -44,8 +44,7 @@ static long build(struct domain *d, struct pv_domain_build *b)
 	long rc = copy_from_guest(image, b->image, b->image_len);
 	if (!rc) {
 		b->cmdline[sizeof(b->cmdline) - 1] = '\0';
-		rc = build_pv_domain(d, image, b->image_len, NULL, 0, b->cmdline, err,
-				     sizeof(err));
+		rc = build_pv_domain(d, image, b->image_len, NULL, 0, b->cmdline, err, sizeof(err));
 		if (rc)
 			printk("hv: d%u: image refused: %s (error %ld)\n", d->id, err, rc);
 	}

@@ -35,6 +35,35 @@ long do_xen_version(uint32_t cmd, uint32_t arg)
 	return -XEN_ENOSYS;
 }
 
+/*
+ * A domU's console_io output: each line tagged "(dN) ", at most
+ * DOMU_LOG_BYTES_PER_SEC per domain so no guest can flood the hypervisor log.
+ */
+#define DOMU_LOG_BYTES_PER_SEC 4096
+
+static void domu_log(struct domain *d, const char *s, size_t n)
+{
+	uint64_t now = now_ns();
+	if (now - d->log_window_start >= 1000000000ull) {
+		if (d->log_dropped)
+			printk("(d%u) [%u bytes of console_io output dropped]\n", d->id,
+			       d->log_dropped);
+		d->log_window_start = now;
+		d->log_bytes = d->log_dropped = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (d->log_bytes >= DOMU_LOG_BYTES_PER_SEC) {
+			d->log_dropped += (uint32_t)(n - i);
+			return;
+		}
+		if (d->log_at_line_start)
+			printk("(d%u) ", d->id);
+		console_write(&s[i], 1);
+		d->log_at_line_start = s[i] == '\n';
+		d->log_bytes++;
+	}
+}
+
 long do_console_io(uint32_t cmd, uint32_t count, uint32_t buffer)
 {
 	char buf[256];
@@ -46,7 +75,10 @@ long do_console_io(uint32_t cmd, uint32_t count, uint32_t buffer)
 			uint32_t n = count - done < sizeof(buf) ? count - done : sizeof(buf);
 			if (copy_from_guest(buf, buffer + done, n))
 				return -XEN_EFAULT;
-			console_write(buf, n);
+			if (current->domain->privileged)
+				console_write(buf, n);
+			else
+				domu_log(current->domain, buf, n);
 			done += n;
 		}
 		return 0;

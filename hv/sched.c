@@ -12,7 +12,7 @@
 
 noreturn void resume_frame(struct cpu_regs *r);
 
-#define SLICE_NS 10000000ull	  /* 10 ms */
+#define SLICE_NS 10000000ull	   /* 10 ms */
 #define CAP_PERIOD_NS 100000000ull /* 100 ms */
 #define DEFAULT_WEIGHT 256
 
@@ -108,6 +108,8 @@ void schedule(struct cpu_regs *r)
 noreturn void schedule_away(void)
 {
 	struct cpu_regs *r = guest_regs();
+	if (current)
+		charge(current, now_ns()); /* its last run counts too */
 	current = NULL;
 	schedule(r);
 	resume_frame(r);

@@ -114,7 +114,8 @@ void wallclock_init(void)
 	unsigned sec = bcd(cmos(0x00), binary), min = bcd(cmos(0x02), binary);
 	unsigned hour = bcd(cmos(0x04), binary), day = bcd(cmos(0x07), binary);
 	unsigned mon = bcd(cmos(0x08), binary), year = 2000 + bcd(cmos(0x09), binary);
-	wallclock_at_boot = days_since_epoch(year, mon, day) * 86400u + hour * 3600 + min * 60 + sec;
+	wallclock_at_boot =
+	    days_since_epoch(year, mon, day) * 86400u + hour * 3600 + min * 60 + sec;
 	printk("hv: wall clock %04u-%02u-%02u %02u:%02u:%02u UTC\n", year, mon, day, hour, min,
 	       sec);
 }

@@ -18,6 +18,9 @@ record() { # name status
 # Fixtures: hostile images and an initrd with known contents.
 python3 tests/tools/mkbad.py "$build/dom0.elf" "$build/bad" || exit 1
 { echo "PARAVANE-INITRD-TEST"; head -c 4979 /dev/zero | tr '\0' 'x'; } >"$build/test-initrd.txt"
+# dom0's initrd for the lifecycle tests: this same kernel, to be booted as domUs.
+rm -rf "$build/domus" && mkdir -p "$build/domus" && cp "$build/dom0.elf" "$build/domus/domu.elf"
+(cd "$build/domus" && echo domu.elf | cpio --quiet -o -H newc) >"$build/domus.cpio" || exit 1
 
 echo "== formatting (clang-format --dry-run against .clang-format)"
 make -s format-check >"$build/format.log" 2>&1

@@ -4,7 +4,10 @@
 
 void arch_console_write(const char *s, size_t n)
 {
-	HYPERVISOR_console_io(CONSOLEIO_write, (uint32_t)n, (uint32_t)s);
+	/* A domU writes to its console ring once it is set up; dom0 (and a domU's
+	 * first lines) go to the hypervisor's console. */
+	if (!console_front_write(s, n))
+		HYPERVISOR_console_io(CONSOLEIO_write, (uint32_t)n, (uint32_t)s);
 }
 
 /* The virtual interrupt flag is the upcall mask in our vcpu_info. */
@@ -19,8 +22,13 @@ unsigned long arch_irq_save(void)
 
 void arch_irq_restore(unsigned long flags)
 {
+	volatile struct vcpu_info *vi = &shared_info->vcpu_info[0];
 	__asm__ volatile("" ::: "memory");
-	shared_info->vcpu_info[0].evtchn_upcall_mask = (uint8_t)flags;
+	vi->evtchn_upcall_mask = (uint8_t)flags;
+	/* An event raised while masked would wait for the next entry into the
+	 * hypervisor: make one now (it delivers events on every return to us). */
+	if (!flags && vi->evtchn_upcall_pending)
+		HYPERVISOR_xen_version(0, 0);
 }
 
 void arch_halt(void)

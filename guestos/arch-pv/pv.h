@@ -62,6 +62,27 @@ noreturn void user_leave(uint32_t value);
 /* Ring-1 handler registered for the system-call vector. */
 void syscall_entry(void);
 
+/* mm.c */
+uint64_t pv_l1e_maddr(uint32_t va);
+int pv_map_foreign(uint32_t va, uint16_t domid, uint32_t mfn);
+
+/* console.c: a domU's console ring; dom0's back end for every domU's ring */
+void console_front_init(void);
+bool console_front_write(const char *s, size_t n); /* false: no ring (dom0) */
+int consback_attach(uint16_t domid, uint32_t mfn, uint32_t port);
+void consback_detach(uint16_t domid);
+/* The last bytes a domU wrote (NUL-terminated), for later retrieval. */
+const char *consback_history(uint16_t domid);
+
+/* services.c (dom0) and domu.c */
+void domu_services(const char *cmdline);
+uint32_t dom0_wait_dom_exc(uint32_t seen);
+int dom0_start_domu(const char *file, const char *args, uint32_t pages, uint32_t weight);
+int dom0_launch_domu(uint16_t id, const char *file, const char *args);
+void dom0_destroy_domu(uint16_t id);
+struct pv_domain_info;
+const char *dom0_ending(const struct pv_domain_info *i); /* NULL while it runs */
+
 /* start.c */
 uint32_t pv_alloc_page(void); /* a spare page of the initial region (virtual) */
 uint32_t pv_va_to_mfn(uint32_t va);

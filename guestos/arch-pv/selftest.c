@@ -4,6 +4,7 @@
  * system-call gate, and the hypervisor's refusal of bad arguments. Each test
  * prints what it checks through CHECK; kernel_main reports the verdict.
  */
+#include "events.h"
 #include "pv.h"
 #include <public/domctl.h>
 #include <public/errno.h>
@@ -20,8 +21,9 @@
 #define PTE_NX (1ull << 63)
 #define UNMAPPED_VA 0x10000000u /* no L1 there: nothing below the kernel is mapped */
 #define HV_ADDR 0xF8100000u	/* the hypervisor's image (docs/architecture.md) */
-/* How late a timer may wake us under TCG (the emulator's timing, not hardware). */
-#define TIMER_TOLERANCE_NS 5000000ull
+/* How late a timer may wake us under TCG on a loaded host: generous on purpose
+ * (this checks it fires, never early; bench/ measures how late). */
+#define TIMER_TOLERANCE_NS 50000000ull
 
 /* A hypercall by number, straight through the gate, with EBX = 0. */
 static long raw_hypercall(uint32_t nr)
@@ -263,6 +265,7 @@ KTEST(selftest, trap_table_and_callbacks_checked)
 	CHECK_EQ(HYPERVISOR_stack_switch(0xe010, 0x1000), -XEN_EPERM); /* RPL 0 */
 	CHECK_EQ(HYPERVISOR_stack_switch(FLAT_RING3_DS, 0x1000), -XEN_EPERM);
 	CHECK_EQ(HYPERVISOR_stack_switch(0x0009, 0x1000), -XEN_EINVAL); /* RPL 1, not ours */
+	CHECK_EQ(evtchn_set_callbacks(), 0); /* our real callbacks back */
 }
 
 KTEST(selftest, update_va_mapping_rules)
@@ -296,28 +299,12 @@ KTEST(selftest, update_va_mapping_rules)
 	CHECK_EQ(trap_expect.vector, 14);
 }
 
-/* The machine address of the L1 entry that maps va (walks our own tables). */
-static uint64_t l1e_maddr(uint32_t va)
-{
-	const uint64_t *l3 = (const uint64_t *)start_info->pt_base;
-	uint32_t l2_mfn = (uint32_t)(l3[va >> 30] >> 12);
-	/* Bootstrap tables are in the initial region: find the L2 by its frame. */
-	for (uint32_t i = 0; i < start_info->nr_pt_frames; i++) {
-		uint32_t tva = start_info->pt_base + i * PAGE_SIZE;
-		if (pv_va_to_mfn(tva) != l2_mfn)
-			continue;
-		uint64_t l2e = ((const uint64_t *)tva)[(va >> 21) & 511];
-		return (l2e & 0xFFFFFF000ull) + ((va >> 12) & 511) * 8;
-	}
-	return 0;
-}
-
 KTEST(selftest, mmu_update_rules)
 {
 	uint32_t va = pv_alloc_page(), va2 = pv_alloc_page();
 	uint32_t mfn = pv_va_to_mfn(va);
 	uint64_t own = ((uint64_t)mfn << 12) | PTE_P | PTE_RW | PTE_A | PTE_D;
-	uint64_t ptr = l1e_maddr(va2);
+	uint64_t ptr = pv_l1e_maddr(va2);
 	static struct mmu_update req[3];
 	uint32_t done = 99;
 

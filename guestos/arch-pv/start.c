@@ -2,6 +2,7 @@
  * PV start: the first C code. Maps shared_info, installs the trap table and the
  * ring-1 stack for entries from ring 3, prints start_info, then runs the core.
  */
+#include "events.h"
 #include "pv.h"
 #include <public/sched.h>
 
@@ -97,6 +98,7 @@ noreturn void pv_start(struct start_info *si)
 	printk("guest: Paravane PV kernel in ring %u\n", 1);
 	map_shared_info();
 	traps_init();
+	events_init();
 	if (arch_set_kernel_stack((uint32_t)kernel_trap_stack + sizeof(kernel_trap_stack)))
 		panic("stack_switch failed");
 	print_start_info(si);

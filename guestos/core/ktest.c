@@ -28,3 +28,11 @@ unsigned ktest_run_group(const char *group)
 	printk("%s: %u passed, %u failed\n", group, passed, failed);
 	return failed;
 }
+
+bool ktest_group_exists(const char *group)
+{
+	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
+		if (!strcmp(t->group, group))
+			return true;
+	return false;
+}

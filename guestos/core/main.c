@@ -1,21 +1,31 @@
 /*
- * The kernel's main: runs what the command line names. Words:
- *   selftest       run the self-test group; power off if all pass, else crash
- *   <group>        any other test group (e.g. isolation, bench)
- *   shutdown=N     shut down with reason N when done (default poweroff)
+ * The kernel's main: starts the platform's services, then runs every test
+ * group the command line names (selftest, isolation, bench, ...), then shuts
+ * down: poweroff if all passed, crash if any failed, or shutdown=N.
  */
 #include <kernel.h>
 
 noreturn void kernel_main(const char *cmdline)
 {
-	static const char *const groups[] = { "selftest", "isolation", "bench" };
-	char buf[16];
+	char buf[16], word[32];
 	unsigned failed = 0;
 
 	printk("guest: Paravane guest kernel, command line \"%s\"\n", cmdline);
-	for (unsigned i = 0; i < ARRAY_SIZE(groups); i++)
-		if (cmdline_has(cmdline, groups[i]))
-			failed += ktest_run_group(groups[i]);
+	arch_services(cmdline);
+	for (const char *p = cmdline; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t n = 0;
+		while (p[n] && p[n] != ' ')
+			n++;
+		if (n && n < sizeof(word) && !memchr(p, '=', n)) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+			if (ktest_group_exists(word))
+				failed += ktest_run_group(word);
+		}
+		p += n;
+	}
 
 	unsigned reason = 0;
 	if (cmdline_copy_value(cmdline, "shutdown", buf, sizeof(buf)))

@@ -35,6 +35,10 @@ uint64_t arch_time_ns(void);
 /* Traps: the ring-1 stack used on entry from ring 3 (PV: stack_switch; native: TSS). */
 int arch_set_kernel_stack(uint32_t sp);
 
+/* Start the platform's services the command line asks for (PV dom0: boot the
+ * domUs named by boot=; PV domU: its role). May not return (a domU's role). */
+void arch_services(const char *cmdline);
+
 /* Power (PV: SCHEDOP_shutdown; native: the exit port). */
 noreturn void arch_shutdown(unsigned reason);
 

@@ -21,6 +21,11 @@ static inline bool cmdline_has(const char *cmdline, const char *word)
 	return cmdline_find(cmdline, word, &n, &v) != NULL;
 }
 
+/* core/initrd.c: files in the initial ramdisk (a cpio "newc" archive) */
+void initrd_set(const void *base, size_t len);
+/* The member's data and length, or NULL if absent or the archive is malformed. */
+const void *initrd_find(const char *name, size_t *len);
+
 /* core/main.c: the arch start code calls this once the machine is set up. */
 noreturn void kernel_main(const char *cmdline);
 
@@ -49,5 +54,6 @@ void ktest_check(bool ok, const char *what, const char *file, int line);
 	} while (0)
 /* Run every test of a group; returns the number that failed. */
 unsigned ktest_run_group(const char *group);
+bool ktest_group_exists(const char *group);
 
 #endif

@@ -64,6 +64,9 @@ struct domain {
 	struct evtchn_domain *evtchn;	 /* event channel table (event_channel.c) */
 	uint32_t console_mfn, store_mfn; /* domU rings (0 for dom0) */
 	uint32_t console_port, store_port;
+	uint64_t log_window_start; /* console_io rate limit (hc_misc.c) */
+	uint32_t log_bytes, log_dropped;
+	bool log_at_line_start;
 	struct vcpu vcpu0;
 };
 

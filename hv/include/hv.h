@@ -131,8 +131,8 @@ noreturn void domain_shutdown(struct domain *d, unsigned reason);
 void domain_print_stats(const struct domain *d);
 void domain_free(struct domain *d);   /* an empty domain (no frames) */
 int domain_destroy(struct domain *d); /* 0, -EPERM (dom0), -EBUSY (self) */
-void domain_watchdog(void); /* each timer tick: end the machine after dom0 */
-void domain_no_dom0(void);  /* boot could not start dom0 */
+void domain_watchdog(void);	      /* each timer tick: end the machine after dom0 */
+void domain_no_dom0(void);	      /* boot could not start dom0 */
 
 /* builder.c: the PV domain builder */
 int build_pv_domain(struct domain *d, const void *image, size_t image_len, const void *initrd,

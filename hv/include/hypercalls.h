@@ -49,11 +49,6 @@ long do_event_channel_op(uint32_t cmd, uint32_t arg);
 /* hc_time.c */
 long do_set_timer_op(uint32_t timeout_lo, uint32_t timeout_hi);
 long do_vcpu_op(uint32_t cmd, uint32_t vcpuid, uint32_t arg);
-/* event_channel.c */
-long do_event_channel_op(uint32_t cmd, uint32_t arg);
-/* hc_time.c */
-long do_set_timer_op(uint32_t timeout_lo, uint32_t timeout_hi);
-long do_vcpu_op(uint32_t cmd, uint32_t vcpuid, uint32_t arg);
 /* hc_domctl.c */
 long do_domctl(uint32_t arg);
 

@@ -20,22 +20,24 @@
  * Lifecycle: createdomain (empty, paused) -> [setmaxmem, setweight] -> build
  * (loads the kernel: the PV boot protocol) -> unpause -> ... -> destroy.
  */
-#define PV_DOMCTL_getcounters 1	 /* out: u.counters */
-#define PV_DOMCTL_createdomain 2 /* in: u.create; out: domain = the new id.
-				  * -ENOSPC no free id, -ENOMEM, -EINVAL bad size */
-#define PV_DOMCTL_build 3	 /* in: u.build. -EBUSY already built; -EINVAL bad
-				  * image (the hypervisor log says why); -ENOMEM;
-				  * -EFAULT image unreadable; out: u.build.console_* */
-#define PV_DOMCTL_unpause 4	 /* -EINVAL not built yet or not running */
-#define PV_DOMCTL_pause 5	 /* -EPERM for dom0 */
-#define PV_DOMCTL_destroy 6	 /* every frame returned; -EPERM dom0, -EBUSY self */
-#define PV_DOMCTL_getinfo 7	 /* out: u.info */
-#define PV_DOMCTL_setweight 8	 /* in: u.sched (weight 1..65535, cap 0..100) */
-#define PV_DOMCTL_setmaxmem 9	 /* in: u.create.max_pages; -EBUSY once built */
-#define PV_DOMCTL_physinfo 10	 /* out: u.phys (domain ignored) */
-#define PV_DOMCTL_list 11	 /* out: u.list (domain ignored) */
+#define PV_DOMCTL_getcounters 1 /* out: u.counters */
+#define PV_DOMCTL_createdomain                       \
+	2 /* in: u.create; out: domain = the new id. \
+	   * -ENOSPC no free id, -ENOMEM, -EINVAL bad size */
+#define PV_DOMCTL_build                                                         \
+	3		      /* in: u.build. -EBUSY already built; -EINVAL bad \
+			       * image (the hypervisor log says why); -ENOMEM;  \
+			       * -EFAULT image unreadable; out: u.build.console_* */
+#define PV_DOMCTL_unpause 4   /* -EINVAL not built yet or not running */
+#define PV_DOMCTL_pause 5     /* -EPERM for dom0 */
+#define PV_DOMCTL_destroy 6   /* every frame returned; -EPERM dom0, -EBUSY self */
+#define PV_DOMCTL_getinfo 7   /* out: u.info */
+#define PV_DOMCTL_setweight 8 /* in: u.sched (weight 1..65535, cap 0..100) */
+#define PV_DOMCTL_setmaxmem 9 /* in: u.create.max_pages; -EBUSY once built */
+#define PV_DOMCTL_physinfo 10 /* out: u.phys (domain ignored) */
+#define PV_DOMCTL_list 11     /* out: u.list (domain ignored) */
 
-#define PV_IMAGE_MAX (2u << 20)	 /* largest kernel image build accepts */
+#define PV_IMAGE_MAX (2u << 20)	  /* largest kernel image build accepts */
 #define PV_DOMAIN_MAX_PAGES 16384 /* 64 MiB */
 struct pv_domain_counters {
 	uint32_t hypercalls[64]; /* hypercalls made, by number */

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#define VCPUOP_is_up 3                 /* returns 1 if the vCPU exists and runs */
+#define VCPUOP_is_up 3		       /* returns 1 if the vCPU exists and runs */
 #define VCPUOP_set_periodic_timer 6    /* arg: struct vcpu_set_periodic_timer */
 #define VCPUOP_stop_periodic_timer 7   /* arg unused */
 #define VCPUOP_set_singleshot_timer 8  /* arg: struct vcpu_set_singleshot_timer */
