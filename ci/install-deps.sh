@@ -11,6 +11,9 @@ PACKAGES=(
 	bochs bochsbios vgabios bochs-term         # segment-limit isolation test
 	grub-pc-bin grub-common xorriso mtools     # GRUB ISO for Bochs
 	cpio                                       # dom0 initrd archives
+	newlib-source xz-utils                     # newlib for ring-3 programs
+	qemu-user                                  # runs them on the Linux i386 ABI
+	gcc make                                   # host tools
 	gdb                                        # make debug
 	clang-format                               # make format, checked by make check
 	python3                                    # test image mutator

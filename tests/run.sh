@@ -58,6 +58,16 @@ for t in tests/system/*.test; do
 	record "system/$(basename "$t" .test)" "$status"
 done
 
+user_out=$(bash tests/user/run.sh "$build" 2>&1)
+status=$?
+echo "$user_out"
+passed=$((passed + $(echo "$user_out" | grep -c '^PASS')))
+failed=$((failed + $(echo "$user_out" | grep -c '^FAIL')))
+if [ "$status" != 0 ]; then
+	failures+=("user")
+	echo "$user_out" | grep -q '^FAIL' || failed=$((failed + 1))
+fi
+
 echo "== Bochs (segment limits enforced): isolation, and the self-test on a second CPU"
 # The self-test must run as many tests on Bochs as it did under QEMU.
 selftests=$(sed -n 's/^selftest: \([0-9]*\) passed, 0 failed$/\1/p' "$build/tests/boot_selftest.log")

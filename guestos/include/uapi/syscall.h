@@ -1,0 +1,267 @@
+/*
+ * Paravane user ABI: system calls from ring 3 to the guest kernel. The calling
+ * convention, numbers and structure layouts are Linux i386's, so a static binary
+ * built for Paravane also runs under Linux (or qemu-i386) unchanged. Shared by the
+ * kernel and libc-shim; error values are in uapi/errno.h.
+ *
+ * Self-contained: only <stdint.h>. Bump UAPI_VERSION on any change to this file or
+ * to uapi/errno.h.
+ */
+#ifndef UAPI_SYSCALL_H
+#define UAPI_SYSCALL_H
+
+#define UAPI_VERSION 1 /* of this header and uapi/errno.h together */
+
+/*
+ * Calling convention: `int $0x80` with EAX = system-call number and the arguments in
+ * EBX, ECX, EDX, ESI, EDI, EBP (first to sixth). The kernel returns the result in EAX
+ * and preserves every other register (EFLAGS aside). A result in [-4095, -1] is a
+ * failure: the negated UAPI_E* value. Everything else is success, even when it looks
+ * negative as a signed number (an address from brk, a tick count from times).
+ * An unknown number returns -UAPI_ENOSYS.
+ */
+#define UAPI_SYSCALL_VECTOR 0x80 /* the `int` vector; its gate has DPL 3 */
+#define UAPI_MAX_ERRNO 4095	 /* results in [-UAPI_MAX_ERRNO, -1] are errors */
+
+/*
+ * Program image: a static ELF32 i386 ET_EXEC (libc-shim/user.ld links them at
+ * 0x08048000). Each PT_LOAD is mapped with its own p_flags, zero-filled from p_filesz
+ * to p_memsz; a segment both writable and executable is refused (-UAPI_ENOEXEC).
+ *
+ * Process entry (Linux i386 ELF): EIP = e_entry, and at ESP, one 32-bit word each:
+ *   argc, argv[0] .. argv[argc - 1], NULL, envp[0] .. envp[n - 1], NULL,
+ *   then the auxiliary vector as (type, value) pairs ending with UAPI_AT_NULL
+ *   (Paravane may pass only the terminator). The strings lie above, on the stack.
+ * The other general registers are unspecified (the program must not assume zero);
+ * EFLAGS has DF clear and IF set; the x87 FPU is in its initial state (FNINIT).
+ * The initial program break (brk) is the page-aligned end of the highest PT_LOAD
+ * segment or above it.
+ */
+#define UAPI_AT_NULL 0 /* auxv type that ends the vector; its value is ignored */
+
+/*
+ * The system-call table: X(number, name, argument count). The kernel's dispatcher
+ * and libc-shim's stubs are both generated from it. Arguments and results below
+ * are in the kernel's terms (UAPI_* constants and struct uapi_*), and every call
+ * can also fail with -UAPI_EFAULT for a bad pointer and -UAPI_EINTR where it blocks.
+ */
+#define UAPI_SYSCALLS(X)                                                                 \
+	/* exit(int status): ends the calling thread; never returns */                   \
+	X(1, exit, 1)                                                                    \
+	/* fork(void): 0 in the child, the child's pid in the parent */                  \
+	X(2, fork, 0)                                                                    \
+	/* read(int fd, void *buf, uint32_t count): bytes read, 0 at end of file */      \
+	X(3, read, 3)                                                                    \
+	/* write(int fd, const void *buf, uint32_t count): bytes written */              \
+	X(4, write, 3)                                                                   \
+	/* open(const char *path, int UAPI_O_* flags, uint32_t mode): a new fd */        \
+	X(5, open, 3)                                                                    \
+	/* close(int fd): 0 */                                                           \
+	X(6, close, 1)                                                                   \
+	/* waitpid(int pid, int *status, int UAPI_W* options): the pid reaped, 0 with    \
+	   UAPI_WNOHANG if none is ready; pid -1 = any child; status as UAPI_W_EXITED */ \
+	X(7, waitpid, 3)                                                                 \
+	/* link(const char *old, const char *new): 0 */                                  \
+	X(9, link, 2)                                                                    \
+	/* unlink(const char *path): 0 */                                                \
+	X(10, unlink, 1)                                                                 \
+	/* execve(const char *path, char *const argv[], char *const envp[]): does not    \
+	   return on success; the new image starts as "Process entry" says */            \
+	X(11, execve, 3)                                                                 \
+	/* lseek(int fd, int32_t offset, int UAPI_SEEK_* whence): the new offset */      \
+	X(19, lseek, 3)                                                                  \
+	/* getpid(void): the caller's pid; never fails */                                \
+	X(20, getpid, 0)                                                                 \
+	/* kill(int pid, int UAPI_SIG* sig): 0; sig 0 only checks that pid exists */     \
+	X(37, kill, 2)                                                                   \
+	/* mkdir(const char *path, uint32_t mode): 0 */                                  \
+	X(39, mkdir, 2)                                                                  \
+	/* dup(int fd): the lowest free fd, now naming the same open file */             \
+	X(41, dup, 1)                                                                    \
+	/* pipe(int fds[2]): 0; fds[0] is the read end, fds[1] the write end */          \
+	X(42, pipe, 1)                                                                   \
+	/* times(struct uapi_tms *buf): UAPI_CLK_TCK ticks since an arbitrary point */   \
+	X(43, times, 1)                                                                  \
+	/* brk(uint32_t addr): sets the program break if it can and returns the break    \
+	   in force afterwards (never an error; addr 0 just asks) */                     \
+	X(45, brk, 1)                                                                    \
+	/* fcntl(int fd, int UAPI_F_* cmd, uint32_t arg): depends on cmd */              \
+	X(55, fcntl, 3)                                                                  \
+	/* dup2(int old, int new): new, now naming old's open file (closed first) */     \
+	X(63, dup2, 2)                                                                   \
+	/* gettimeofday(struct uapi_timeval *tv, struct uapi_timezone *tz): 0;           \
+	   either pointer may be NULL; the zone is always UTC (zeros) */                 \
+	X(78, gettimeofday, 2)                                                           \
+	/* stat(const char *path, struct uapi_stat *buf): 0 */                           \
+	X(106, stat, 2)                                                                  \
+	/* fstat(int fd, struct uapi_stat *buf): 0 */                                    \
+	X(108, fstat, 2)                                                                 \
+	/* nanosleep(const struct uapi_timespec *req, struct uapi_timespec *rem): 0;     \
+	   -UAPI_EINTR with the time left in rem (if not NULL) when interrupted */       \
+	X(162, nanosleep, 2)                                                             \
+	/* exit_group(int status): ends every thread of the process; never returns */    \
+	X(252, exit_group, 1)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* UAPI_SYS_<name> for every entry of the table. */
+enum uapi_sysno {
+#define UAPI_SYSNO_ENUM_(nr, name, nargs) UAPI_SYS_##name = (nr),
+	UAPI_SYSCALLS(UAPI_SYSNO_ENUM_)
+#undef UAPI_SYSNO_ENUM_
+};
+
+/* open() flags (octal, as Linux x86 writes them). */
+#define UAPI_O_RDONLY 00	 /* read only */
+#define UAPI_O_WRONLY 01	 /* write only */
+#define UAPI_O_RDWR 02		 /* read and write */
+#define UAPI_O_ACCMODE 03	 /* mask of the three above */
+#define UAPI_O_CREAT 0100	 /* create the file if it does not exist */
+#define UAPI_O_EXCL 0200	 /* with O_CREAT: fail with EEXIST if it exists */
+#define UAPI_O_NOCTTY 0400	 /* do not make a terminal the controlling one */
+#define UAPI_O_TRUNC 01000	 /* truncate a regular file to length 0 */
+#define UAPI_O_APPEND 02000	 /* every write goes to the end */
+#define UAPI_O_NONBLOCK 04000	 /* reads and writes fail with EAGAIN, not block */
+#define UAPI_O_DIRECTORY 0200000 /* fail with ENOTDIR unless a directory */
+#define UAPI_O_NOFOLLOW 0400000	 /* fail with ELOOP on a symbolic link */
+#define UAPI_O_CLOEXEC 02000000	 /* set UAPI_FD_CLOEXEC on the new fd */
+#define UAPI_O_SYNC 04010000	 /* writes reach the device before returning */
+
+/* fcntl() commands and the descriptor flag. */
+#define UAPI_F_DUPFD 0		  /* dup to the lowest free fd >= arg */
+#define UAPI_F_GETFD 1		  /* returns the descriptor flags (UAPI_FD_CLOEXEC) */
+#define UAPI_F_SETFD 2		  /* sets the descriptor flags to arg */
+#define UAPI_F_GETFL 3		  /* returns the open flags (UAPI_O_*) */
+#define UAPI_F_SETFL 4		  /* sets UAPI_O_APPEND and UAPI_O_NONBLOCK from arg */
+#define UAPI_F_DUPFD_CLOEXEC 1030 /* as F_DUPFD, and sets UAPI_FD_CLOEXEC */
+#define UAPI_FD_CLOEXEC 1	  /* the descriptor is closed by execve */
+
+/* lseek() whence. */
+#define UAPI_SEEK_SET 0 /* offset from the start */
+#define UAPI_SEEK_CUR 1 /* offset from the current position */
+#define UAPI_SEEK_END 2 /* offset from the end */
+
+/* File types in st_mode (the low 12 bits are the usual permission bits). */
+#define UAPI_S_IFMT 0170000   /* mask of the type bits */
+#define UAPI_S_IFSOCK 0140000 /* socket */
+#define UAPI_S_IFLNK 0120000  /* symbolic link */
+#define UAPI_S_IFREG 0100000  /* regular file */
+#define UAPI_S_IFBLK 0060000  /* block device */
+#define UAPI_S_IFDIR 0040000  /* directory */
+#define UAPI_S_IFCHR 0020000  /* character device: libc-shim's isatty() says yes */
+#define UAPI_S_IFIFO 0010000  /* pipe */
+
+/* waitpid() options. */
+#define UAPI_WNOHANG 1	 /* return 0 at once if no child has changed state */
+#define UAPI_WUNTRACED 2 /* also report stopped children */
+
+/* waitpid() status words, built by the kernel. */
+#define UAPI_W_EXITED(code) (((code)&0xff) << 8)	 /* exit(code) or _exit(code) */
+#define UAPI_W_SIGNALED(sig) ((sig)&0x7f)		 /* killed by signal sig */
+#define UAPI_W_COREFLAG 0x80				 /* or'ed in: a core was dumped */
+#define UAPI_W_STOPPED(sig) ((((sig)&0xff) << 8) | 0x7f) /* stopped by sig */
+
+/*
+ * Signal numbers: X(name, number). libc-shim translates them to newlib's numbering,
+ * which differs for several (newlib's generic SIGBUS is 10, for instance).
+ */
+#define UAPI_SIGNALS(X)                                           \
+	X(SIGHUP, 1)	 /* hangup of the controlling terminal */ \
+	X(SIGINT, 2)	 /* interrupt from the keyboard */        \
+	X(SIGQUIT, 3)	 /* quit from the keyboard */             \
+	X(SIGILL, 4)	 /* illegal instruction */                \
+	X(SIGTRAP, 5)	 /* breakpoint or trace trap */           \
+	X(SIGABRT, 6)	 /* abort() */                            \
+	X(SIGBUS, 7)	 /* bus error */                          \
+	X(SIGFPE, 8)	 /* arithmetic exception */               \
+	X(SIGKILL, 9)	 /* kill; cannot be caught */             \
+	X(SIGUSR1, 10)	 /* user-defined 1 */                     \
+	X(SIGSEGV, 11)	 /* invalid memory access */              \
+	X(SIGUSR2, 12)	 /* user-defined 2 */                     \
+	X(SIGPIPE, 13)	 /* write to a pipe with no reader */     \
+	X(SIGALRM, 14)	 /* alarm clock */                        \
+	X(SIGTERM, 15)	 /* termination request */                \
+	X(SIGCHLD, 17)	 /* a child stopped or ended */           \
+	X(SIGCONT, 18)	 /* continue if stopped */                \
+	X(SIGSTOP, 19)	 /* stop; cannot be caught */             \
+	X(SIGTSTP, 20)	 /* stop from the keyboard */             \
+	X(SIGTTIN, 21)	 /* background read from the terminal */  \
+	X(SIGTTOU, 22)	 /* background write to the terminal */   \
+	X(SIGURG, 23)	 /* urgent data on a socket */            \
+	X(SIGXCPU, 24)	 /* CPU time limit exceeded */            \
+	X(SIGXFSZ, 25)	 /* file size limit exceeded */           \
+	X(SIGVTALRM, 26) /* virtual timer expired */              \
+	X(SIGPROF, 27)	 /* profiling timer expired */            \
+	X(SIGWINCH, 28)	 /* terminal window size changed */       \
+	X(SIGIO, 29)	 /* I/O possible */                       \
+	X(SIGSYS, 31)	 /* bad system call */
+
+/* UAPI_SIG<name> for every entry of the list. */
+enum uapi_signo {
+#define UAPI_SIGNO_ENUM_(name, nr) UAPI_##name = (nr),
+	UAPI_SIGNALS(UAPI_SIGNO_ENUM_)
+#undef UAPI_SIGNO_ENUM_
+};
+
+/*
+ * struct stat as Linux i386's fstat (108) and stat (106) fill it: 64 bytes. The
+ * times are named st_?time_sec here (Linux: st_?time) because C libraries define
+ * st_atime and friends as macros.
+ */
+struct uapi_stat {
+	uint32_t st_dev;	/* device holding the file */
+	uint32_t st_ino;	/* inode number */
+	uint16_t st_mode;	/* UAPI_S_IF* type and permission bits */
+	uint16_t st_nlink;	/* number of hard links */
+	uint16_t st_uid;	/* owner */
+	uint16_t st_gid;	/* group */
+	uint32_t st_rdev;	/* device number, for a device file */
+	uint32_t st_size;	/* size in bytes */
+	uint32_t st_blksize;	/* preferred I/O size */
+	uint32_t st_blocks;	/* 512-byte blocks allocated */
+	uint32_t st_atime_sec;	/* last access, seconds since 1970 (UTC) */
+	uint32_t st_atime_nsec; /* and nanoseconds */
+	uint32_t st_mtime_sec;	/* last modification */
+	uint32_t st_mtime_nsec; /* and nanoseconds */
+	uint32_t st_ctime_sec;	/* last status change */
+	uint32_t st_ctime_nsec; /* and nanoseconds */
+	uint32_t unused4;	/* reserved, 0 */
+	uint32_t unused5;	/* reserved, 0 */
+};
+
+/* struct timeval for gettimeofday (78): 8 bytes. */
+struct uapi_timeval {
+	int32_t tv_sec;	 /* seconds since 1970-01-01 00:00 UTC */
+	int32_t tv_usec; /* microseconds, 0 .. 999999 */
+};
+
+/* struct timezone for gettimeofday (78): Paravane always writes zeros. */
+struct uapi_timezone {
+	int32_t tz_minuteswest; /* minutes west of Greenwich */
+	int32_t tz_dsttime;	/* type of daylight-saving correction */
+};
+
+/* struct timespec for nanosleep (162): 8 bytes. */
+struct uapi_timespec {
+	int32_t tv_sec;	 /* seconds */
+	int32_t tv_nsec; /* nanoseconds, 0 .. 999999999 */
+};
+
+/* struct tms for times (43), in UAPI_CLK_TCK ticks: 16 bytes. */
+struct uapi_tms {
+	int32_t tms_utime;  /* user CPU time of the caller */
+	int32_t tms_stime;  /* system CPU time of the caller */
+	int32_t tms_cutime; /* user CPU time of its reaped children */
+	int32_t tms_cstime; /* system CPU time of its reaped children */
+};
+#define UAPI_CLK_TCK 100 /* ticks per second in times() (Linux's USER_HZ) */
+
+_Static_assert(sizeof(struct uapi_stat) == 64, "Linux i386 struct stat is 64 bytes");
+_Static_assert(sizeof(struct uapi_timeval) == 8, "struct timeval is 8 bytes");
+_Static_assert(sizeof(struct uapi_timezone) == 8, "struct timezone is 8 bytes");
+_Static_assert(sizeof(struct uapi_timespec) == 8, "struct timespec is 8 bytes");
+_Static_assert(sizeof(struct uapi_tms) == 16, "struct tms is 16 bytes");
+
+#endif /* !__ASSEMBLER__ */
+#endif
