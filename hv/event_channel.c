@@ -45,7 +45,8 @@ static void raise_port(struct domain *d, uint32_t port)
 	struct vcpu *v = &d->vcpu0;
 	if (d->state != DOM_RUNNING || !d->shared_info || !v->info)
 		return; /* an ended domain's shared_info may be gone */
-	if (evtchn_bits_raise(d->shared_info, v->info, port))
+	/* A vCPU in SCHEDOP_poll wakes for any event: its poll call re-checks. */
+	if (evtchn_bits_raise(d->shared_info, v->info, port) || v->polling)
 		vcpu_wake(v);
 }
 

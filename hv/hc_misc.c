@@ -1,5 +1,6 @@
 /* Small hypercalls: xen_version, console_io, vm_assist, sched_op. */
 #include <hv.h>
+#include <event.h>
 #include <hypercalls.h>
 #include <public/sched.h>
 #include <public/version.h>
@@ -53,6 +54,11 @@ static void domu_log(struct domain *d, const char *s, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (d->log_bytes >= DOMU_LOG_BYTES_PER_SEC) {
+			if (!d->log_dropped)
+				printk("%s(d%u) [console_io over %u bytes/s: dropping]\n",
+				       d->log_at_line_start ? "" : "\n", d->id,
+				       DOMU_LOG_BYTES_PER_SEC);
+			d->log_at_line_start = true;
 			d->log_dropped += (uint32_t)(n - i);
 			return;
 		}
@@ -105,6 +111,41 @@ long do_vm_assist(uint32_t cmd, uint32_t type)
 	return 0;
 }
 
+/*
+ * SCHEDOP_poll: return at once if a port is pending; otherwise block, and
+ * point the guest back at its `int $0x82` so that when any event or the
+ * timeout wakes the vCPU, the same call runs again and re-checks.
+ */
+static long do_poll(struct vcpu *v, uint32_t arg)
+{
+	struct sched_poll p;
+	uint32_t ports[SCHED_POLL_MAX_PORTS];
+	v->polling = false;
+	if (cpu0.in_multicall)
+		return -XEN_EINVAL; /* it may have to re-issue itself: not from a batch */
+	if (copy_from_guest(&p, arg, sizeof(p)))
+		return -XEN_EFAULT;
+	if (p.nr_ports > SCHED_POLL_MAX_PORTS)
+		return -XEN_EINVAL;
+	if (copy_from_guest(ports, p.ports, p.nr_ports * sizeof(uint32_t)))
+		return -XEN_EFAULT;
+	for (uint32_t i = 0; i < p.nr_ports; i++)
+		if (ports[i] >= 1024)
+			return -XEN_EINVAL;
+	for (uint32_t i = 0; i < p.nr_ports; i++)
+		if (evtchn_port_pending(v, ports[i]))
+			return 0;
+	if (p.timeout && now_ns() >= p.timeout)
+		return 0;
+	v->polling = true;
+	v->poll_deadline = p.timeout;
+	v->state = VCPU_BLOCKED;
+	cpu0.need_resched = true;
+	timers_reprogram(now_ns());
+	guest_regs()->eip -= 2;	      /* re-issue the hypercall on wake-up ... */
+	return __HYPERVISOR_sched_op; /* ... with EAX holding its number again */
+}
+
 long do_sched_op(uint32_t cmd, uint32_t arg)
 {
 	struct sched_shutdown s;
@@ -115,6 +156,8 @@ long do_sched_op(uint32_t cmd, uint32_t arg)
 	case SCHEDOP_block:
 		vcpu_block(current);
 		return 0;
+	case SCHEDOP_poll:
+		return do_poll(current, arg);
 	case SCHEDOP_shutdown:
 		if (copy_from_guest(&s, arg, sizeof(s)))
 			return -XEN_EFAULT;

@@ -48,11 +48,16 @@ void hypercall_dispatch(struct cpu_regs *r)
 
 long do_multicall(uint32_t calls, uint32_t count)
 {
+	long rc = 0;
+	cpu0.in_multicall = true;
 	for (uint32_t i = 0; i < count; i++) {
 		struct multicall_entry e;
 		uint32_t at = calls + i * sizeof(e);
-		if (count > HYPERVISOR_VIRT_START / sizeof(e) || copy_from_guest(&e, at, sizeof(e)))
-			return -XEN_EFAULT;
+		if (count > HYPERVISOR_VIRT_START / sizeof(e) ||
+		    copy_from_guest(&e, at, sizeof(e))) {
+			rc = -XEN_EFAULT;
+			break;
+		}
 		if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret) {
 			e.result = (uint32_t)-XEN_EINVAL; /* cannot nest or return from here */
 		} else {
@@ -63,8 +68,11 @@ long do_multicall(uint32_t calls, uint32_t count)
 						 .edi = e.args[4] };
 			e.result = (uint32_t)hypercall_call(e.op, &args);
 		}
-		if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, 4))
-			return -XEN_EFAULT;
+		if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, 4)) {
+			rc = -XEN_EFAULT;
+			break;
+		}
 	}
-	return 0;
+	cpu0.in_multicall = false;
+	return rc;
 }

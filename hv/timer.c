@@ -9,6 +9,7 @@
 #include <public/event_channel.h>
 
 #define TICK_MAX_NS 10000000ull /* 10 ms */
+#define MIN_DELAY_NS 20000ull	/* 20 us */
 
 static void fire(struct vcpu *v)
 {
@@ -26,6 +27,10 @@ void timers_run(uint64_t now)
 		if (v->timer_deadline && v->timer_deadline <= now) {
 			v->timer_deadline = 0;
 			fire(v);
+		}
+		if (v->polling && v->poll_deadline && v->poll_deadline <= now) {
+			v->poll_deadline = 0; /* its poll call runs again and sees the timeout */
+			vcpu_wake(v);
 		}
 		if (v->timer_period && v->timer_next <= now) {
 			uint64_t late = now - v->timer_next;
@@ -48,6 +53,10 @@ void timers_reprogram(uint64_t now)
 			next = v->timer_deadline;
 		if (v->timer_period && v->timer_next < next)
 			next = v->timer_next;
+		if (v->polling && v->poll_deadline && v->poll_deadline < next)
+			next = v->poll_deadline;
 	}
-	apic_set_oneshot(next > now ? next - now : 0);
+	/* Never sooner than MIN_DELAY_NS: a deadline in the past must not become
+	 * an interrupt storm that keeps the CPU from running anything. */
+	apic_set_oneshot(next > now + MIN_DELAY_NS ? next - now : MIN_DELAY_NS);
 }

@@ -225,3 +225,71 @@ KTEST(fairness, weights_one_to_two)
 	dom0_destroy_domu((uint16_t)b);
 	CHECK_EQ(free_frames(), before);
 }
+
+/* The first number after `key` in text, or 0. */
+static uint32_t number_after(const char *text, const char *key)
+{
+	const char *p = text ? strstr(text, key) : NULL;
+	uint32_t v = 0;
+	if (!p)
+		return 0;
+	for (p += strlen(key); *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (uint32_t)(*p - '0');
+	return v;
+}
+
+KTEST(lifecycle, cap_limits_a_spinner)
+{
+	int id = dom0_start_domu(DOMU, "spin", PAGES, 0);
+	CHECK(id > 0);
+	CHECK_EQ(dom_setweight((uint16_t)id, 256, 25), 0);
+	struct pv_domain_info i0, i1;
+	dom_getinfo((uint16_t)id, &i0);
+	sleep_ms(500);
+	dom_getinfo((uint16_t)id, &i1);
+	uint32_t ms = (uint32_t)((i1.cpu_ns - i0.cpu_ns) / 1000000);
+	printk("lifecycle: a spinner capped at 25%% got %u ms of 500 ms\n", ms);
+	CHECK(ms >= 100 && ms <= 150); /* 125 ms, +-20% */
+	dom0_destroy_domu((uint16_t)id);
+}
+
+KTEST(capacity, idle_domains_that_fit)
+{
+	struct pv_physinfo p0, p1;
+	static uint16_t ids[64];
+	uint32_t n = 0;
+	CHECK_EQ(dom_physinfo(&p0), 0);
+	for (; n < 64; n++) {
+		int id = dom0_start_domu(DOMU, "idle", PAGES, 0);
+		if (id < 0)
+			break;
+		ids[n] = (uint16_t)id;
+	}
+	CHECK_EQ(dom_physinfo(&p1), 0);
+	CHECK(n > 0);
+	if (n)
+		printk(
+		    "capacity: %u idle domains of %u pages fit; each took %u frames and %u bytes "
+		    "of hypervisor heap; %u frames were left\n",
+		    n, PAGES, (p0.free_frames - p1.free_frames) / n,
+		    (p0.heap_free_bytes - p1.heap_free_bytes) / n, p1.free_frames);
+	for (uint32_t i = 0; i < n; i++)
+		dom0_destroy_domu(ids[i]);
+	CHECK_EQ(free_frames(), p0.free_frames);
+}
+
+KTEST(boottime, create_to_first_code_and_main)
+{
+	uint64_t t0 = arch_time_ns();
+	int id = dom0_start_domu(DOMU, "report-boottime", PAGES, 0);
+	CHECK(id > 0);
+	struct pv_domain_info info;
+	wait_end((uint16_t)id, &info);
+	dom0_destroy_domu((uint16_t)id);
+	const char *h = consback_history((uint16_t)id);
+	uint32_t entry = number_after(h, "boottime: entry "), main = number_after(h, ", main ");
+	uint32_t t0_us = (uint32_t)(t0 / 1000);
+	CHECK(entry > t0_us && main >= entry);
+	printk("boottime: create -> first C code %u us, create -> main %u us\n", entry - t0_us,
+	       main - t0_us);
+}

@@ -2,6 +2,9 @@
  * What a domU does before its test groups run: send its console to its ring,
  * then take the role its command line names:
  *   spin                     burn CPU forever (scheduler tests)
+ *   idle                     block forever (capacity tests)
+ *   flood                    write 64 KiB through console_io (its rate limit)
+ *   report-boottime          print when it entered and reached main
  *   pingpong-a port=P        echo every event on port P (bound for the peer)
  *   pingpong-b peer=D port=P rounds=N
  *                            bind to domain D's port P, make N round trips,
@@ -77,13 +80,31 @@ static void pingpong_b(uint16_t peer, uint32_t port, uint32_t rounds)
 	       peer, ns[0] / 1000, ns[rounds / 2] / 1000, ns[rounds - 1] / 1000);
 }
 
+static void flood(void)
+{
+	static char line[64];
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	for (int i = 0; i < 1024; i++)
+		HYPERVISOR_console_io(CONSOLEIO_write, sizeof(line), (uint32_t)line);
+}
+
 void domu_services(const char *cmdline)
 {
+	uint64_t main_ns = arch_time_ns();
 	console_front_init();
 	printk("domU: up with %u pages, command line \"%s\"\n", start_info->nr_pages, cmdline);
+	if (cmdline_has(cmdline, "report-boottime"))
+		printk("boottime: entry %u us, main %u us\n", (uint32_t)(pv_entry_ns / 1000),
+		       (uint32_t)(main_ns / 1000));
+	if (cmdline_has(cmdline, "flood"))
+		flood();
 	if (cmdline_has(cmdline, "spin"))
 		for (;;)
 			__asm__ volatile("" ::: "memory");
+	if (cmdline_has(cmdline, "idle"))
+		for (;;)
+			HYPERVISOR_sched_op(SCHEDOP_block, 0);
 	if (cmdline_has(cmdline, "pingpong-a"))
 		pingpong_a(number(cmdline, "port", 0));
 	if (cmdline_has(cmdline, "pingpong-b"))

@@ -84,6 +84,7 @@ struct pv_domain_info;
 const char *dom0_ending(const struct pv_domain_info *i); /* NULL while it runs */
 
 /* start.c */
+extern uint64_t pv_entry_ns;  /* system time when pv_start began */
 uint32_t pv_alloc_page(void); /* a spare page of the initial region (virtual) */
 uint32_t pv_va_to_mfn(uint32_t va);
 /* Map the user test code and a user stack; returns the code's user address. */

@@ -366,6 +366,54 @@ KTEST(selftest, sched_op_and_time)
 	CHECK_EQ(HYPERVISOR_sched_op(77, 0), -XEN_ENOSYS);
 }
 
+static long poll(uint32_t *ports, uint32_t n, uint64_t timeout)
+{
+	static struct sched_poll p;
+	p = (struct sched_poll){ (uint32_t)ports, n, timeout };
+	return HYPERVISOR_sched_op(SCHEDOP_poll, (uint32_t)&p);
+}
+
+static void ignore_event(uint32_t port, void *data)
+{
+	(void)port;
+	(void)data;
+}
+
+KTEST(selftest, sched_poll)
+{
+	static uint32_t ports[SCHED_POLL_MAX_PORTS + 1];
+	int timer_port = evtchn_bind_virq(VIRQ_TIMER, ignore_event, NULL);
+	CHECK(timer_port > 0);
+	evtchn_mask((uint32_t)timer_port); /* poll must see it even masked */
+	ports[0] = (uint32_t)timer_port;
+	/* Times out, never early. */
+	uint64_t t0 = arch_time_ns();
+	CHECK_EQ(poll(ports, 1, t0 + 2000000), 0);
+	CHECK(arch_time_ns() >= t0 + 2000000);
+	/* Woken by the (masked) timer event: the timer is the only thing that can end it. */
+	t0 = arch_time_ns();
+	CHECK_EQ(set_timer(t0 + 2000000), 0);
+	CHECK_EQ(poll(ports, 1, 0), 0);
+	CHECK(arch_time_ns() >= t0 + 2000000);
+	CHECK_EQ(poll(ports, 1, 0), 0); /* still pending: returns at once */
+	CHECK_EQ(poll(ports, SCHED_POLL_MAX_PORTS + 1, 0), -XEN_EINVAL);
+	ports[1] = 1024;
+	CHECK_EQ(poll(ports, 2, 0), -XEN_EINVAL);
+	CHECK_EQ(poll((uint32_t *)HV_ADDR, 1, 0), -XEN_EFAULT);
+	static struct multicall_entry mc;
+	mc = (struct multicall_entry){ .op = __HYPERVISOR_sched_op, .args = { SCHEDOP_poll, 0 } };
+	CHECK_EQ(HYPERVISOR_multicall((uint32_t)&mc, 1), 0);
+	CHECK_EQ((int32_t)mc.result, -XEN_EINVAL);
+	CHECK_EQ(evtchn_close((uint32_t)timer_port), 0);
+}
+
+KTEST(selftest, wall_clock)
+{
+	/* The hypervisor read the RTC at boot: some time after 2020-01-01. */
+	CHECK(shared_info->wc_sec > 1577836800u);
+	CHECK_EQ(shared_info->wc_version & 1, 0);
+}
+
 KTEST(selftest, vcpu_op_timers)
 {
 	static struct vcpu_set_periodic_timer per;

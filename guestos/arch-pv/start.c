@@ -13,6 +13,7 @@
 #define PTE_D 0x040ull
 
 struct start_info *start_info;
+uint64_t pv_entry_ns;
 struct shared_info *shared_info;
 const uint32_t *p2m;
 
@@ -97,6 +98,7 @@ noreturn void pv_start(struct start_info *si)
 	next_spare = si->pt_base + (si->nr_pt_frames + 1) * PAGE_SIZE;
 	printk("guest: Paravane PV kernel in ring %u\n", 1);
 	map_shared_info();
+	pv_entry_ns = arch_time_ns(); /* the first moment we can read the clock */
 	traps_init();
 	events_init();
 	if (arch_set_kernel_stack((uint32_t)kernel_trap_stack + sizeof(kernel_trap_stack)))

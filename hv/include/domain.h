@@ -31,6 +31,10 @@ struct vcpu {
 	uint32_t event_cs, event_eip, failsafe_cs, failsafe_eip;
 	struct cpu_regs regs;	     /* guest registers while it is not running */
 	struct trap_info traps[256]; /* the guest's virtual IDT (address 0: none) */
+	/* set_gdt: the guest's GDT frames (each holds a PGT_seg_desc reference),
+	 * mapped at GDT_AREA(domain id); none: the hypervisor's own GDT. */
+	uint32_t gdt_frames[FIRST_RESERVED_GDT_ENTRY / 512];
+	uint32_t gdt_nr_frames, gdt_entries;
 
 	/* Scheduling (sched.c). */
 	enum vcpu_state state;
@@ -40,7 +44,8 @@ struct vcpu {
 	uint64_t timer_deadline; /* guest one-shot timer, 0 if none (ns since boot) */
 	uint64_t timer_period;	 /* guest periodic timer, 0 if none */
 	uint64_t timer_next;	 /* its next expiry */
-	uint32_t poll_port;	 /* SCHEDOP_poll: port waited on, or ~0 */
+	bool polling;		 /* in SCHEDOP_poll: any event wakes it to re-check */
+	uint64_t poll_deadline;	 /* its timeout (system time), 0 = none */
 };
 
 struct domain {
@@ -76,6 +81,7 @@ struct percpu {
 	uint8_t *stack_top;
 	uint64_t ticks;	   /* timer interrupts taken */
 	bool need_resched; /* pick again before returning to a guest */
+	bool in_multicall; /* hypercalls that rewind the guest cannot run now */
 };
 
 extern struct percpu cpu0;

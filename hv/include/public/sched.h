@@ -13,6 +13,13 @@
 			* success; -EFAULT, -EINVAL for an unknown reason */
 #define SCHEDOP_poll 3 /* not yet supported: -ENOSYS */
 
+struct sched_poll {
+	uint32_t ports;	   /* guest address of an array of uint32_t ports */
+	uint32_t nr_ports; /* at most SCHED_POLL_MAX_PORTS */
+	uint64_t timeout;  /* absolute system time (ns), 0 = wait forever */
+};
+#define SCHED_POLL_MAX_PORTS 128
+
 struct sched_shutdown {
 	uint32_t reason; /* SHUTDOWN_* */
 };
