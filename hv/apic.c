@@ -2,7 +2,9 @@
  * The local APIC timer, in one-shot mode: timer.c programs the next deadline
  * (guest timers, scheduler slices). The legacy PIC is remapped away and masked.
  */
+#include <event.h>
 #include <hv.h>
+#include <public/event_channel.h>
 #include <x86.h>
 
 #define LAPIC_PADDR 0xFEE00000u
@@ -93,5 +95,8 @@ void apic_timer_interrupt(void)
 	if (current && current->domain->state == DOM_RUNNING)
 		time_update_vcpu(current);
 	domain_watchdog();
+	/* The UART is polled: tell dom0 about input once per tick while it waits. */
+	if (dom0 && console_input_pending())
+		evtchn_send_virq(dom0, VIRQ_CONSOLE);
 	timers_reprogram(now);
 }

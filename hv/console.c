@@ -42,6 +42,11 @@ void console_flush(void)
 		cpu_relax();
 }
 
+bool console_input_pending(void)
+{
+	return inb(COM1 + UART_LSR) & LSR_DATA_READY;
+}
+
 size_t console_read(char *buf, size_t n)
 {
 	size_t got = 0;

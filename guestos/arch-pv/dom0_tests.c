@@ -253,6 +253,56 @@ KTEST(lifecycle, cap_limits_a_spinner)
 	dom0_destroy_domu((uint16_t)id);
 }
 
+KTEST(lifecycle, pause_stops_a_domain)
+{
+	int id = dom0_start_domu(DOMU, "spin", PAGES, 0);
+	CHECK(id > 0);
+	struct pv_domain_info i0, i1, i2;
+	CHECK_EQ(dom_pause((uint16_t)id), 0);
+	dom_getinfo((uint16_t)id, &i0);
+	CHECK_EQ(i0.state, PV_DOMSTATE_PAUSED);
+	sleep_ms(50);
+	dom_getinfo((uint16_t)id, &i1);
+	CHECK_EQ(i1.cpu_ns, i0.cpu_ns); /* not one nanosecond while paused */
+	CHECK_EQ(dom_unpause((uint16_t)id), 0);
+	sleep_ms(50);
+	dom_getinfo((uint16_t)id, &i2);
+	CHECK(i2.cpu_ns > i1.cpu_ns);
+	CHECK_EQ(i2.state, PV_DOMSTATE_RUNNING);
+	dom0_destroy_domu((uint16_t)id);
+}
+
+static volatile uint32_t console_events;
+
+static void on_console(uint32_t port, void *data)
+{
+	(void)port;
+	(void)data;
+	console_events++;
+}
+
+KTEST(console, input_raises_virq_console)
+{
+	char buf[64];
+	int port = evtchn_bind_virq(VIRQ_CONSOLE, on_console, NULL);
+	CHECK(port > 0);
+	uint64_t until = arch_time_ns() + 5000000000ull; /* the harness types within 5 s */
+	while (!console_events && arch_time_ns() < until) {
+		HYPERVISOR_set_timer_op((uint32_t)until, (uint32_t)(until >> 32));
+		HYPERVISOR_sched_op(SCHEDOP_block, 0);
+	}
+	arch_irq_save();
+	CHECK(console_events > 0);
+	long n = HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf) - 1, (uint32_t)buf);
+	CHECK(n > 0);
+	buf[n > 0 ? n : 0] = '\0';
+	for (long i = 0; i < n; i++)
+		if (buf[i] == '\n' || buf[i] == '\r')
+			buf[i] = '\0';
+	printk("console: read \"%s\"\n", buf);
+	evtchn_close((uint32_t)port);
+}
+
 KTEST(capacity, idle_domains_that_fit)
 {
 	struct pv_physinfo p0, p1;

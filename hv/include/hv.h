@@ -29,6 +29,7 @@ void console_init(void);
 void console_write(const char *s, size_t n);
 void console_flush(void); /* wait until the UART has sent everything */
 size_t console_read(char *buf, size_t n);
+bool console_input_pending(void);
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* power.c: ending the machine */
