@@ -150,9 +150,28 @@ void vcpu_wake(struct vcpu *v)
 		cpu0.need_resched = true;
 }
 
+/* When the running vCPU must next be reconsidered: its slice ends, or its
+ * domain's cap budget for this period runs out. ~0 with nothing running. */
+uint64_t sched_deadline(uint64_t now)
+{
+	const struct vcpu *v = current;
+	if (!v)
+		return ~0ull;
+	uint64_t end = v->ran_since + SLICE_NS;
+	const struct domain *d = v->domain;
+	if (d->cap) {
+		uint64_t budget = (uint64_t)d->cap * CAP_PERIOD_NS / 100, used = d->cap_used_ns;
+		uint64_t ran = now - v->ran_since;
+		uint64_t left = used + ran >= budget ? 0 : budget - used - ran;
+		if (now + left < end)
+			end = now + left;
+	}
+	return end;
+}
+
 /* Called from the timer interrupt: time to let someone else run? */
 void sched_tick(uint64_t now)
 {
-	if (current && now - current->ran_since >= SLICE_NS)
+	if (current && now >= sched_deadline(now))
 		cpu0.need_resched = true;
 }

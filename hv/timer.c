@@ -56,6 +56,9 @@ void timers_reprogram(uint64_t now)
 		if (v->polling && v->poll_deadline && v->poll_deadline < next)
 			next = v->poll_deadline;
 	}
+	uint64_t sched = sched_deadline(now);
+	if (sched < next)
+		next = sched;
 	/* Never sooner than MIN_DELAY_NS: a deadline in the past must not become
 	 * an interrupt storm that keeps the CPU from running anything. */
 	apic_set_oneshot(next > now + MIN_DELAY_NS ? next - now : MIN_DELAY_NS);

@@ -245,11 +245,12 @@ KTEST(lifecycle, cap_limits_a_spinner)
 	CHECK_EQ(dom_setweight((uint16_t)id, 256, 25), 0);
 	struct pv_domain_info i0, i1;
 	dom_getinfo((uint16_t)id, &i0);
-	sleep_ms(500);
+	sleep_ms(1000);
 	dom_getinfo((uint16_t)id, &i1);
 	uint32_t ms = (uint32_t)((i1.cpu_ns - i0.cpu_ns) / 1000000);
-	printk("lifecycle: a spinner capped at 25%% got %u ms of 500 ms\n", ms);
-	CHECK(ms >= 100 && ms <= 150); /* 125 ms, +-20% */
+	printk("lifecycle: a spinner capped at 25%% got %u ms of 1000 ms\n", ms);
+	/* 250 ms; the 100 ms cap periods need not line up with our second. */
+	CHECK(ms >= 200 && ms <= 300);
 	dom0_destroy_domu((uint16_t)id);
 }
 

@@ -146,6 +146,7 @@ noreturn void schedule_away(void);
 void vcpu_block(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
 void sched_tick(uint64_t now);
+uint64_t sched_deadline(uint64_t now); /* end of the running vCPU's slice or cap budget */
 uint64_t vcpu_cpu_time(const struct vcpu *v);
 /* Make a blocked vCPU runnable (an event or its timer arrived). */
 void vcpu_wake(struct vcpu *v);
