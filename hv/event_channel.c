@@ -102,6 +102,22 @@ static struct domain *target_domain(domid_t dom, long *err)
 	return d;
 }
 
+/*
+ * Tell the caller the port it got (written at guest address `field`); if that
+ * write fails, close the port again so that nothing changes. 0 or an error.
+ */
+static long give_port(struct domain *d, int port, uint32_t field)
+{
+	if (port < 0)
+		return port;
+	uint32_t p = (uint32_t)port;
+	if (copy_to_guest(field, &p, sizeof(p))) {
+		evtchn_table_close(d->evtchn, p);
+		return -XEN_EFAULT;
+	}
+	return 0;
+}
+
 static long op_alloc_unbound(uint32_t arg)
 {
 	struct evtchn_alloc_unbound a;
@@ -115,14 +131,7 @@ static long op_alloc_unbound(uint32_t arg)
 	if (!remote)
 		return -XEN_ESRCH;
 	int port = evtchn_table_alloc_unbound(d->evtchn, remote->id);
-	if (port < 0)
-		return port;
-	a.port = (uint32_t)port;
-	if (copy_to_guest(arg + offsetof(struct evtchn_alloc_unbound, port), &a.port, 4)) {
-		evtchn_table_close(d->evtchn, a.port); /* nothing changes on error */
-		return -XEN_EFAULT;
-	}
-	return 0;
+	return give_port(d, port, arg + offsetof(struct evtchn_alloc_unbound, port));
 }
 
 static long op_bind_interdomain(uint32_t arg)
@@ -135,16 +144,11 @@ static long op_bind_interdomain(uint32_t arg)
 	if (!remote || !remote->evtchn)
 		return -XEN_ESRCH;
 	int port = evtchn_table_bind_interdomain(self->evtchn, remote->evtchn, a.remote_port);
-	if (port < 0)
-		return port;
-	a.local_port = (uint32_t)port;
-	if (copy_to_guest(arg + offsetof(struct evtchn_bind_interdomain, local_port), &a.local_port,
-			  4)) {
-		evtchn_table_close(self->evtchn, a.local_port); /* the remote end unbound again */
-		return -XEN_EFAULT;
-	}
+	long rc = give_port(self, port, arg + offsetof(struct evtchn_bind_interdomain, local_port));
+	if (rc)
+		return rc; /* (closing it made the remote end unbound again) */
 	/* The remote end may have signalled before we were connected: deliver once. */
-	raise_port(self, a.local_port);
+	raise_port(self, (uint32_t)port);
 	return 0;
 }
 
@@ -159,14 +163,7 @@ static long op_bind_virq(uint32_t arg)
 	if (a.virq == VIRQ_DOM_EXC && !self->privileged)
 		return -XEN_EPERM;
 	int port = evtchn_table_bind_virq(self->evtchn, a.virq, a.vcpu);
-	if (port < 0)
-		return port;
-	a.port = (uint32_t)port;
-	if (copy_to_guest(arg + offsetof(struct evtchn_bind_virq, port), &a.port, 4)) {
-		evtchn_table_close(self->evtchn, a.port);
-		return -XEN_EFAULT;
-	}
-	return 0;
+	return give_port(self, port, arg + offsetof(struct evtchn_bind_virq, port));
 }
 
 static long op_bind_ipi(uint32_t arg)
@@ -176,14 +173,7 @@ static long op_bind_ipi(uint32_t arg)
 	if (copy_from_guest(&a, arg, sizeof(a)))
 		return -XEN_EFAULT;
 	int port = evtchn_table_bind_ipi(self->evtchn, a.vcpu);
-	if (port < 0)
-		return port;
-	a.port = (uint32_t)port;
-	if (copy_to_guest(arg + offsetof(struct evtchn_bind_ipi, port), &a.port, 4)) {
-		evtchn_table_close(self->evtchn, a.port);
-		return -XEN_EFAULT;
-	}
-	return 0;
+	return give_port(self, port, arg + offsetof(struct evtchn_bind_ipi, port));
 }
 
 static long op_close(uint32_t arg)
