@@ -8,6 +8,7 @@
 #include <event.h>
 #include <fmt.h>
 #include <hv.h>
+#include <mm_types.h>
 #include <pv_layout.h>
 #include <string.h>
 #include <x86.h>
@@ -54,6 +55,7 @@ static int populate(struct domain *d, uint32_t nr)
 	d->p2m = xzalloc(nr * sizeof(uint32_t));
 	if (!d->p2m)
 		return -XEN_ENOMEM;
+	mm_flush_freed(); /* no stale TLB entry may reach the frames we hand out */
 	for (uint32_t pfn = 0; pfn < nr; pfn++) {
 		uint32_t mfn = frame_alloc(d->id);
 		if (mfn == INVALID_MFN) {
@@ -68,17 +70,17 @@ static int populate(struct domain *d, uint32_t nr)
 	return 0;
 }
 
-/* Bootstrap page-table frames: the L3, then the L2s, then the L1s. */
-static void type_pagetables(struct domain *d, const struct pv_layout *l)
+/*
+ * The bootstrap tables go through the same rules as any the guest builds:
+ * validating the L3 types every table under it and takes the references its
+ * entries hold. Then the pin's and CR3's references on the L3.
+ */
+static int type_pagetables(struct domain *d, uint32_t l3_mfn)
 {
-	uint32_t first = (l->pt_start - l->virt_base) >> PAGE_SHIFT;
-	uint32_t n = 1 + l->nr_l2 + l->nr_l1;
-	for (uint32_t i = 0; i < n; i++) {
-		struct page_info *pg = frame_info(d->p2m[first + i]);
-		pg->type = i == 0 ? PGT_l3 : i <= l->nr_l2 ? PGT_l2 : PGT_l1;
-		pg->type_count = 1;
-		pg->flags |= PGF_VALIDATED | (i == 0 ? PGF_PINNED : 0);
-	}
+	int rc = mm_pin(l3_mfn, d->id, PGT_l3);
+	if (rc)
+		return rc;
+	return get_page_and_type(l3_mfn, d->id, PGT_l3);
 }
 
 /* Slot i: mov $i,%eax; int $0x82; ret. The iret slot jumps in: push %eax first. */
@@ -208,7 +210,14 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len, const
 	region_write(d, &l, l.mod_start, initrd, (uint32_t)initrd_len);
 	region_write(d, &l, l.p2m_start, d->p2m, d->nr_pages * sizeof(uint32_t));
 	uint32_t l3_mfn = pv_build_pagetables(&l, d->p2m, pfn_frame, d, paging_hv_l2_entries());
-	type_pagetables(d, &l);
+	if ((rc = type_pagetables(d, l3_mfn))) {
+		/* A failed validation took back every reference it took. */
+		frame_free(d->shared_info_mfn);
+		d->shared_info = NULL;
+		release_frames(d, d->nr_pages);
+		snprintf(err, errlen, "bootstrap page tables do not validate (%d)", rc);
+		return rc;
+	}
 	if (img.hypercall_page)
 		fill_hypercall_page(region_page(d, &l, img.hypercall_page));
 	fill_start_info(d, &l, (uint32_t)initrd_len, cmdline);

@@ -1,6 +1,7 @@
 /*
- * Descriptor tables. The GDT's first 14 pages are for guests (empty for now);
- * the last page holds the hypervisor's flat ring-0 segments, the guests' flat
+ * Descriptor tables. The GDT's first 14 pages are for guests (empty here: a
+ * guest's own pages are mapped in front of our last page by hc_desc.c); the
+ * last page holds the hypervisor's flat ring-0 segments, the guests' flat
  * ring-1 and ring-3 segments whose limits stop below the hypervisor, and the TSS.
  */
 #include <hv.h>
@@ -68,6 +69,20 @@ static void gdt_init(void)
 			 :
 			 : "m"(gdtr), "i"(HV_CS), "r"(HV_DS), "r"(0)
 			 : "memory");
+}
+
+void desc_load_gdt(uint32_t base)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) gdtr = { sizeof(gdt) - 1, base ? base : (uint32_t)gdt };
+	__asm__ volatile("lgdt %0" : : "m"(gdtr) : "memory");
+}
+
+uint32_t desc_reserved_gdt_mfn(void)
+{
+	return virt_to_mfn(&gdt[GDT_FIRST_RESERVED]);
 }
 
 static void tss_init(void)

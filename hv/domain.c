@@ -124,26 +124,6 @@ void domain_free(struct domain *d)
 	xfree(d);
 }
 
-/* Give a dead domain's frame back, or orphan it while another domain maps it. */
-static unsigned release_frame(uint32_t mfn)
-{
-	struct page_info *pg = frame_info(mfn);
-	if (!pg)
-		return 0;
-	pg->type = PGT_none;
-	pg->type_count = 0;
-	pg->flags &= ~(PGF_VALIDATED | PGF_PINNED);
-	m2p_set(mfn, INVALID_MFN);
-	if (pg->count > 1) {
-		pg->count--; /* drop the allocation's reference; mappings keep it */
-		pg->owner = OWNER_XEN;
-		pg->flags |= PGF_ORPHAN;
-		return 1;
-	}
-	frame_free(mfn);
-	return 0;
-}
-
 /*
  * Tear a domain down and give every frame back. Returns 0, -EPERM for dom0,
  * -EBUSY for the caller's own domain.
@@ -159,11 +139,8 @@ int domain_destroy(struct domain *d)
 		d->vcpu0.state = VCPU_DOWN;
 	}
 	evtchn_domain_destroy(d); /* peers see their channels unbound; before the frames go */
-	unsigned orphans = 0;
-	for (uint32_t pfn = 0; pfn < d->nr_pages; pfn++)
-		orphans += release_frame(d->p2m[pfn]);
-	if (d->shared_info)
-		orphans += release_frame(d->shared_info_mfn);
+	/* Frames another domain still maps stay (orphans) until it unmaps them. */
+	uint32_t orphans = mm_domain_teardown(d);
 	uint32_t left = frame_count_owned(d->id);
 	if (left)
 		printk("hv: BUG: d%u destroyed but still owns %u frames\n", d->id, left);

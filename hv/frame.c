@@ -9,6 +9,8 @@ void frame_table_init(struct page_info *pages, uint32_t nr_frames)
 	frames.nr_frames = nr_frames;
 	frames.free_head = INVALID_MFN;
 	frames.nr_free = 0;
+	frames.tlb_epoch = 1;
+	frames.freed_epoch = 0;
 	for (uint32_t i = 0; i < nr_frames; i++)
 		pages[i] = (struct page_info){ .owner = OWNER_NONE, .next_free = INVALID_MFN };
 }
@@ -74,6 +76,7 @@ bool frame_free(uint32_t mfn)
 	if (!pg || (pg->flags & PGF_FREE) || pg->owner == OWNER_NONE || pg->type_count)
 		return false;
 	push_free(mfn);
+	frames.freed_epoch = frames.tlb_epoch; /* someone may still have it in a TLB */
 	return true;
 }
 

@@ -1,96 +1,104 @@
 /*
- * Page-table updates a guest may make: update_va_mapping and mmu_update, for
- * L1 entries (the full PV MMU with L2/L3 updates and pinning comes next).
- * Every new entry passes pte_l1_check; only L1 frames the guest owns change.
+ * The PV MMU hypercalls: update_va_mapping, mmu_update (L1, L2 and L3 entries,
+ * M2P updates) and mmuext_op (pins, new base pointer, TLB maintenance). The
+ * rules live in mm_types.c; this file finds the entries, keeps the counters and
+ * splits long batches so that other domains still get the CPU.
  */
 #include <hv.h>
 #include <hypercalls.h>
+#include <mm_types.h>
 #include <pte.h>
 #include <x86.h>
 
-/* Write a 64-bit entry so the CPU never sees a present half-update. */
-static void pte_write(uint64_t *p, uint64_t v)
+/* mm_types.h: a full flush on behalf of the current domain. */
+void mm_flush_tlb(void)
 {
-	volatile uint32_t *w = (volatile uint32_t *)p;
-	w[0] = 0;
-	w[1] = (uint32_t)(v >> 32);
-	w[0] = (uint32_t)v;
+	flush_tlb_local();
+	mm_tlb_flushed();
+	if (current)
+		current->domain->stats.tlb_flushes++;
 }
 
-/*
- * A mapping of another domain's frame holds a reference on it, so destroying
- * that domain cannot free the frame while it is still mapped here.
- */
-static void foreign_get(const struct domain *d, uint64_t pte)
+/* Where the L1 entry that maps va lives in v's address space (false: no L1). */
+static bool find_l1e(const struct vcpu *v, uint32_t va, uint32_t *l1_mfn, unsigned *idx)
 {
-	struct page_info *pg = frame_info(pte_mfn(pte));
-	if ((pte & _PAGE_PRESENT) && pg && pg->owner != d->id)
-		pg->count++;
-}
-
-static void foreign_put(const struct domain *d, uint64_t pte)
-{
-	struct page_info *pg = frame_info(pte_mfn(pte));
-	if (!(pte & _PAGE_PRESENT) || !pg || pg->owner == d->id)
-		return;
-	if (--pg->count == 0 && (pg->flags & PGF_ORPHAN)) {
-		pg->flags &= ~PGF_ORPHAN;
-		frame_free(pte_mfn(pte));
-	}
-}
-
-/* Every validated L1 write: swap the references, then the entry. */
-static void l1_write(struct domain *d, uint64_t *e, uint64_t val)
-{
-	uint64_t old = *e;
-	foreign_get(d, val);
-	pte_write(e, val);
-	foreign_put(d, old);
-	d->stats.pt_updates++;
-}
-
-static bool is_own_l1(const struct domain *d, uint32_t mfn)
-{
-	return frame_owned_by(mfn, d->id) && frame_info(mfn)->type == PGT_l1;
-}
-
-/* The L1 entry that maps va in the current address space, or NULL. */
-static uint64_t *find_l1e(const struct vcpu *v, uint32_t va)
-{
-	const uint64_t *l3 =
-	    (const uint64_t *)((uint8_t *)frame_map(v->cr3 >> PAGE_SHIFT) + (v->cr3 & 0xFE0));
+	const uint64_t *l3 = frame_map(v->cr3 >> PAGE_SHIFT);
 	uint64_t l3e = l3[va >> L3_SHIFT];
 	if (!(l3e & _PAGE_PRESENT))
-		return NULL;
+		return false;
 	const uint64_t *l2 = frame_map(pte_mfn(l3e));
 	uint64_t l2e = l2[(va >> L2_SHIFT) & (PT_ENTRIES - 1)];
-	if (!(l2e & _PAGE_PRESENT) || (l2e & _PAGE_PSE) || !is_own_l1(v->domain, pte_mfn(l2e)))
-		return NULL;
-	return (uint64_t *)frame_map(pte_mfn(l2e)) + ((va >> PAGE_SHIFT) & (PT_ENTRIES - 1));
+	if (!(l2e & _PAGE_PRESENT) || mm_table_level(pte_mfn(l2e)) != 1 ||
+	    !frame_owned_by(pte_mfn(l2e), v->domain->id))
+		return false;
+	*l1_mfn = pte_mfn(l2e);
+	*idx = (va >> PAGE_SHIFT) & (PT_ENTRIES - 1);
+	return true;
 }
 
 long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_t flags)
 {
 	struct vcpu *v = current;
+	struct domain *d = v->domain;
 	uint64_t pte = ((uint64_t)pte_hi << 32) | pte_lo;
+	uint32_t l1;
+	unsigned idx;
 
 	if (va >= HYPERVISOR_VIRT_START || (flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL)) ||
 	    (flags & UVMF_FLUSHTYPE_MASK) == 3)
 		return -XEN_EINVAL;
-	int rc = pte_l1_check(v->domain->id, pte);
+	int rc = pte_l1_check(d->id, pte);
 	if (rc)
 		return rc;
-	uint64_t *l1e = find_l1e(v, va);
-	if (!l1e)
+	if (!find_l1e(v, va, &l1, &idx))
 		return -XEN_EINVAL;
-	l1_write(v->domain, l1e, pte);
-	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH) {
-		flush_tlb_local();
-		v->domain->stats.tlb_flushes++;
-	} else if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_INVLPG) {
+	if ((rc = mm_update_l1e(l1, idx, pte, d->id, d->id)))
+		return rc;
+	d->stats.pt_updates++;
+	/* One CPU: UVMF_ALL is the same as local. */
+	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
+		mm_flush_tlb();
+	else if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_INVLPG)
 		invlpg(va);
-	}
 	return 0;
+}
+
+static long pt_update(struct domain *d, domid_t foreign, uint32_t maddr, uint64_t val,
+		      bool preserve_ad)
+{
+	uint32_t mfn = maddr >> PAGE_SHIFT;
+	unsigned idx = (maddr & (PAGE_SIZE - 1)) / sizeof(uint64_t);
+	if ((maddr & 7) || !frame_owned_by(mfn, d->id))
+		return -XEN_EINVAL;
+	unsigned level = mm_table_level(mfn);
+	if (preserve_ad && level) {
+		uint64_t old = ((const uint64_t *)frame_map(mfn))[idx];
+		val = (val & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) |
+		      (old & (_PAGE_ACCESSED | _PAGE_DIRTY));
+	}
+	int rc;
+	switch (level) {
+	case 1:
+		rc = mm_update_l1e(mfn, idx, val, d->id, foreign);
+		break;
+	case 2:
+		rc = mm_update_l2e(mfn, idx, val, d->id);
+		break;
+	case 3:
+		rc = mm_update_l3e(mfn, idx, val, d->id);
+		/* The CPU reads L3 entries only when CR3 is loaded. */
+		if (!rc && mfn == current->cr3 >> PAGE_SHIFT) {
+			write_cr3(current->cr3);
+			mm_tlb_flushed();
+			d->stats.tlb_flushes++;
+		}
+		break;
+	default:
+		return -XEN_EINVAL; /* not a validated page table */
+	}
+	if (!rc)
+		d->stats.pt_updates++;
+	return rc;
 }
 
 static long mmu_update_one(struct domain *d, domid_t foreign, const void *item)
@@ -102,45 +110,138 @@ static long mmu_update_one(struct domain *d, domid_t foreign, const void *item)
 	uint32_t maddr = (uint32_t)req->ptr & ~3u;
 	uint32_t mfn = maddr >> PAGE_SHIFT;
 
-	if (cmd == MMU_MACHPHYS_UPDATE) {
+	switch (cmd) {
+	case MMU_MACHPHYS_UPDATE:
 		if (!frame_owned_by(mfn, d->id))
 			return -XEN_EPERM;
 		if (req->val >= d->max_pages)
 			return -XEN_EINVAL;
 		m2p_set(mfn, (uint32_t)req->val);
 		return 0;
+	case MMU_NORMAL_PT_UPDATE:
+	case MMU_PT_UPDATE_PRESERVE_AD:
+		return pt_update(d, foreign, maddr, req->val, cmd == MMU_PT_UPDATE_PRESERVE_AD);
 	}
-	if (cmd != MMU_NORMAL_PT_UPDATE && cmd != MMU_PT_UPDATE_PRESERVE_AD)
-		return -XEN_ENOSYS;
-	if ((maddr & 7) || !is_own_l1(d, mfn))
-		return -XEN_EINVAL;
-	int rc = pte_l1_check_foreign(d->id, foreign, req->val);
+	return -XEN_ENOSYS;
+}
+
+/* Switch the vCPU to the L3 at mfn; its CR3 reference moves to the new table. */
+static long new_baseptr(struct vcpu *v, uint32_t mfn)
+{
+	if (mfn >= (1u << (32 - PAGE_SHIFT)))
+		return -XEN_EINVAL; /* PAE without extended CR3: below 4 GiB */
+	int rc = get_page_and_type(mfn, v->domain->id, PGT_l3);
 	if (rc)
 		return rc;
-	uint64_t *e = (uint64_t *)((uint8_t *)frame_map(mfn) + (maddr & (PAGE_SIZE - 1)));
-	uint64_t val = req->val;
-	if (cmd == MMU_PT_UPDATE_PRESERVE_AD)
-		val =
-		    (val & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) | (*e & (_PAGE_ACCESSED | _PAGE_DIRTY));
-	l1_write(d, e, val);
+	uint32_t old = v->cr3 >> PAGE_SHIFT;
+	v->cr3 = mfn << PAGE_SHIFT;
+	write_cr3(v->cr3);
+	mm_tlb_flushed();
+	v->domain->stats.tlb_flushes++;
+	put_page_and_type(old);
 	return 0;
 }
+
+/*
+ * MMUEXT_SET_LDT: Paravane guests use no LDT (every selector they need is in
+ * the GDT), so only "no LDT" (nr_ents 0) is accepted; anything else is -EINVAL.
+ */
+static long set_ldt(uint32_t linear_addr, uint32_t nr_ents)
+{
+	if ((linear_addr & (PAGE_SIZE - 1)) || linear_addr >= HYPERVISOR_VIRT_START ||
+	    nr_ents > 8192 || nr_ents)
+		return -XEN_EINVAL;
+	return 0;
+}
+
+/* One CPU: the _ALL variants are the local ones. */
+static long mmuext_one(struct domain *d, domid_t foreign, const void *item)
+{
+	static const uint8_t pin_type[] = { [MMUEXT_PIN_L1_TABLE] = PGT_l1,
+					    [MMUEXT_PIN_L2_TABLE] = PGT_l2,
+					    [MMUEXT_PIN_L3_TABLE] = PGT_l3 };
+	const struct mmuext_op *op = item;
+	(void)foreign; /* tables are always the caller's own */
+	switch (op->cmd) {
+	case MMUEXT_PIN_L1_TABLE:
+	case MMUEXT_PIN_L2_TABLE:
+	case MMUEXT_PIN_L3_TABLE:
+		return mm_pin(op->arg1, d->id, pin_type[op->cmd]);
+	case MMUEXT_PIN_L4_TABLE:
+		return -XEN_EINVAL; /* PAE has no L4 */
+	case MMUEXT_UNPIN_TABLE:
+		return mm_unpin(op->arg1, d->id);
+	case MMUEXT_NEW_BASEPTR:
+		return new_baseptr(current, op->arg1);
+	case MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_TLB_FLUSH_ALL:
+		mm_flush_tlb();
+		return 0;
+	case MMUEXT_INVLPG_LOCAL:
+	case MMUEXT_INVLPG_ALL:
+		if (op->arg1 >= HYPERVISOR_VIRT_START)
+			return -XEN_EINVAL;
+		invlpg(op->arg1);
+		return 0;
+	case MMUEXT_SET_LDT:
+		return set_ldt(op->arg1, op->arg2);
+	}
+	return -XEN_ENOSYS;
+}
+
+/*
+ * Long batches give way: every BATCH_CHECK_EVERY items the CPU takes any
+ * pending interrupt (the code holds no half-made state between items), and if
+ * the scheduler then wants the CPU, the call becomes a continuation: the
+ * guest's registers are set to re-issue it for the rest of the array, its
+ * `int $0x82` is re-executed on return, and other vCPUs (and the guest's own
+ * event upcalls) run in between. BATCH_PREEMPTED in the count says the done
+ * count so far is in *pdone. Inside a multicall there is no guest register
+ * to rewind, so a batch there runs to its end.
+ */
+#define BATCH_CHECK_EVERY 64
+#define BATCH_PREEMPTED 0x80000000u
+
+static bool preempt_check(void)
+{
+	if (cpu0.in_multicall)
+		return false;
+	__asm__ volatile("sti; nop; cli" ::: "memory"); /* an interrupt window */
+	return cpu0.need_resched;
+}
+
+static long continuation(unsigned nr, uint32_t reqs, uint32_t left, uint32_t pdone,
+			 uint32_t foreigndom)
+{
+	struct cpu_regs *r = guest_regs();
+	r->ebx = reqs;
+	r->ecx = left | BATCH_PREEMPTED;
+	r->edx = pdone;
+	r->esi = foreigndom;
+	r->eip -= 2; /* back onto the `int $0x82` */
+	return nr;   /* the dispatcher stores it in EAX: the number again */
+}
+
+_Static_assert(sizeof(struct mmu_update) <= 16 && sizeof(struct mmuext_op) <= 16, "batch buffer");
 
 /*
  * Run `count` requests of `size` bytes from guest array `reqs` through `one`,
  * stopping at the first failure; *pdone (if given) learns how many completed.
  */
-_Static_assert(sizeof(struct mmu_update) <= 16 && sizeof(struct mmuext_op) <= 16, "batch buffer");
-
-static long run_batch(uint32_t reqs, uint32_t count, size_t size, uint32_t pdone,
+static long run_batch(unsigned nr, uint32_t reqs, uint32_t count, size_t size, uint32_t pdone,
 		      uint32_t foreigndom, long (*one)(struct domain *, domid_t, const void *))
 {
 	struct domain *d = current->domain;
 	uint64_t buf[2];
-	uint32_t done = 0;
+	uint32_t done = 0, i;
 	long rc = 0;
 	domid_t foreign = d->id;
 
+	if (count & BATCH_PREEMPTED) {
+		count &= ~BATCH_PREEMPTED;
+		if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
+			return -XEN_EFAULT;
+	}
 	/* Only a privileged domain may map another domain's frames. */
 	if (foreigndom != DOMID_SELF && foreigndom != d->id) {
 		if (!d->privileged)
@@ -149,15 +250,22 @@ static long run_batch(uint32_t reqs, uint32_t count, size_t size, uint32_t pdone
 			return -XEN_ESRCH;
 		foreign = (domid_t)foreigndom;
 	}
-	for (; done < count; done++) {
+	for (i = 0; i < count; i++) {
+		if (i && i % BATCH_CHECK_EVERY == 0 && preempt_check()) {
+			done += i;
+			if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+				return -XEN_EFAULT;
+			return continuation(nr, reqs + i * size, count - i, pdone, foreigndom);
+		}
 		if (count > HYPERVISOR_VIRT_START / size ||
-		    copy_from_guest(buf, reqs + done * size, size)) {
+		    copy_from_guest(buf, reqs + i * size, size)) {
 			rc = -XEN_EFAULT;
 			break;
 		}
 		if ((rc = one(d, foreign, buf)))
 			break;
 	}
+	done += i;
 	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
 		return -XEN_EFAULT;
 	return rc;
@@ -165,32 +273,12 @@ static long run_batch(uint32_t reqs, uint32_t count, size_t size, uint32_t pdone
 
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t pdone, uint32_t foreigndom)
 {
-	return run_batch(reqs, count, sizeof(struct mmu_update), pdone, foreigndom, mmu_update_one);
-}
-
-/* TLB maintenance for now; pinning, new base pointers and the rest come with
- * the full PV MMU and answer -ENOSYS until then. One CPU: ALL means local. */
-static long mmuext_one(struct domain *d, domid_t foreign, const void *item)
-{
-	const struct mmuext_op *op = item;
-	(void)foreign;
-	switch (op->cmd) {
-	case MMUEXT_TLB_FLUSH_LOCAL:
-	case MMUEXT_TLB_FLUSH_ALL:
-		flush_tlb_local();
-		d->stats.tlb_flushes++;
-		return 0;
-	case MMUEXT_INVLPG_LOCAL:
-	case MMUEXT_INVLPG_ALL:
-		if (op->arg1 >= HYPERVISOR_VIRT_START)
-			return -XEN_EINVAL;
-		invlpg(op->arg1);
-		return 0;
-	}
-	return -XEN_ENOSYS;
+	return run_batch(__HYPERVISOR_mmu_update, reqs, count, sizeof(struct mmu_update), pdone,
+			 foreigndom, mmu_update_one);
 }
 
 long do_mmuext_op(uint32_t ops, uint32_t count, uint32_t pdone, uint32_t foreigndom)
 {
-	return run_batch(ops, count, sizeof(struct mmuext_op), pdone, foreigndom, mmuext_one);
+	return run_batch(__HYPERVISOR_mmuext_op, ops, count, sizeof(struct mmuext_op), pdone,
+			 foreigndom, mmuext_one);
 }

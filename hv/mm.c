@@ -1,9 +1,11 @@
 /*
- * Boot-time memory: carves the frame table, the M2P table and the heap out of
- * the RAM after the hypervisor image and the modules, then hands every other
- * usable frame to the frame allocator.
+ * Machine memory: at boot, carves the frame table, the M2P table and the heap
+ * out of the RAM after the hypervisor image and the modules, then hands every
+ * other usable frame to the frame allocator; at a domain's end, gives its
+ * frames back.
  */
 #include <hv.h>
+#include <mm_types.h>
 #include <string.h>
 
 extern char __hv_end[];
@@ -60,4 +62,18 @@ void m2p_set(uint32_t mfn, uint32_t pfn)
 {
 	if (mfn < frames.nr_frames)
 		m2p[mfn] = pfn;
+}
+
+uint32_t mm_domain_teardown(struct domain *d)
+{
+	struct vcpu *v = &d->vcpu0;
+	gdt_release(v);
+	if (v->cr3) {
+		put_page_and_type(v->cr3 >> PAGE_SHIFT);
+		v->cr3 = 0;
+	}
+	for (uint32_t mfn = 0; mfn < frames.nr_frames; mfn++)
+		if (frame_owned_by(mfn, d->id))
+			m2p_set(mfn, INVALID_MFN);
+	return mm_release_frames(d->id);
 }

@@ -17,6 +17,7 @@ static uint64_t idle_l2[PT_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t low_l1[PT_ENTRIES] __attribute__((aligned(4096)));    /* 0-2 MiB */
 static uint64_t m2p_l1[8][PT_ENTRIES] __attribute__((aligned(4096))); /* 16 MiB */
 static uint64_t fixmap_l1[PT_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t perdomain_l1[PERDOMAIN_L1S][PT_ENTRIES] __attribute__((aligned(4096)));
 
 #define L2_SLOT(va) (((va) >> L2_SHIFT) & (PT_ENTRIES - 1))
 #define HV_PDE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -56,6 +57,10 @@ void paging_init(void)
 	for (unsigned i = 0; i < 8; i++)
 		idle_l2[L2_SLOT(M2P_VIRT_START) + i] = virt_to_maddr(m2p_l1[i]) | HV_PDE;
 	idle_l2[L2_SLOT(FIXMAP_BASE)] = virt_to_maddr(fixmap_l1) | HV_PDE;
+	/* Present from the start: guests' L2s copy these entries when validated. */
+	for (unsigned i = 0; i < PERDOMAIN_L1S; i++)
+		idle_l2[L2_SLOT(PERDOMAIN_VIRT_START) + i] =
+		    virt_to_maddr(perdomain_l1[i]) | HV_PDE;
 
 	idle_l3[3] = virt_to_maddr(idle_l2) | _PAGE_PRESENT;
 	write_cr3(virt_to_maddr(idle_l3));
@@ -87,6 +92,19 @@ void paging_map_fixmap(uint32_t va, uint32_t paddr, bool uncached)
 {
 	fixmap_l1[(va - FIXMAP_BASE) >> PAGE_SHIFT] =
 	    paddr | HV_PDE | pte_nx | (uncached ? _PAGE_PCD | _PAGE_PWT : 0);
+	invlpg(va);
+}
+
+/* Map machine frame mfn (INVALID_MFN: nothing) at va in the per-domain area. */
+void paging_map_perdomain(uint32_t va, uint32_t mfn, bool writable)
+{
+	uint32_t i = (va - PERDOMAIN_VIRT_START) >> PAGE_SHIFT;
+	if (i >= PERDOMAIN_L1S * PT_ENTRIES)
+		panic("per-domain address %#x out of range", va);
+	perdomain_l1[i / PT_ENTRIES][i % PT_ENTRIES] =
+	    mfn == INVALID_MFN ? 0
+			       : (uint64_t)mfn << PAGE_SHIFT | _PAGE_PRESENT | _PAGE_ACCESSED |
+				     (writable ? _PAGE_RW | _PAGE_DIRTY : 0) | pte_nx;
 	invlpg(va);
 }
 

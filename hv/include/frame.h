@@ -2,6 +2,7 @@
  * The frame table: one struct page_info per machine frame, saying who owns the
  * frame and what it is used as, plus the free-frame allocator built on it.
  * Pure logic (no hardware access): the host unit tests use it as it is.
+ * mm_types.h holds the reference-counting rules built on these fields.
  */
 #ifndef HV_FRAME_H
 #define HV_FRAME_H
@@ -18,23 +19,30 @@ enum page_type {
 	PGT_seg_desc, /* GDT/LDT frame */
 	PGT_writable, /* mapped writable somewhere */
 };
+#define PGT_TYPE_MASK 0x0F
+/* With PGT_l2: the L2 under L3 slot 3, which carries the hypervisor's entries.
+ * It is a different type from a plain L2: neither can stand in for the other. */
+#define PGT_PAE_XEN_L2 0x80
 
 #define PGF_FREE 1	/* on the free list */
 #define PGF_VALIDATED 2 /* contents checked against its type's rules */
 #define PGF_PINNED 4	/* the guest asked to keep the type (pin) */
-#define PGF_ORPHAN 8	/* its domain is gone; freed when the last mapping goes */
+#define PGF_ORPHAN 8	/* its domain is gone; freed when the last reference goes */
 
 #define OWNER_XEN 0x7FF2u  /* DOMID_XEN: the hypervisor's own frames */
 #define OWNER_NONE 0x7FF4u /* DOMID_INVALID: free or not RAM */
 #define INVALID_MFN 0xFFFFFFFFu
 
 struct page_info {
-	uint32_t count;	     /* general references (mappings, hypervisor uses) */
+	uint32_t count;	     /* general references: allocation, mappings, pins, CR3 */
 	uint32_t type_count; /* references that depend on the type */
 	uint16_t owner;	     /* domain id, OWNER_XEN or OWNER_NONE */
-	uint8_t type;	     /* enum page_type */
+	uint8_t type;	     /* enum page_type, maybe | PGT_PAE_XEN_L2 */
 	uint8_t flags;	     /* PGF_* */
-	uint32_t next_free;  /* free list link (an MFN), valid while PGF_FREE */
+	union {
+		uint32_t next_free; /* free list link (an MFN), while PGF_FREE */
+		uint32_t tlb_stamp; /* frames.tlb_epoch when type_count last fell to 0 */
+	};
 };
 
 struct frame_table {
@@ -42,6 +50,14 @@ struct frame_table {
 	uint32_t nr_frames; /* frames the table describes: MFN 0 .. nr_frames - 1 */
 	uint32_t free_head; /* first free MFN or INVALID_MFN */
 	uint32_t nr_free;
+	/*
+	 * TLB bookkeeping. tlb_epoch counts full TLB flushes (mm_types.h). A frame
+	 * whose tlb_stamp equals tlb_epoch may still be reachable through stale TLB
+	 * or paging-structure-cache entries; freed_epoch is the epoch of the last
+	 * frame freed, so a flush is due before frames are handed out again.
+	 */
+	uint32_t tlb_epoch;
+	uint32_t freed_epoch;
 };
 
 extern struct frame_table frames;

@@ -69,6 +69,8 @@ const uint64_t *paging_hv_l2_entries(void); /* L2 slots HV_L2_FIRST_SLOT..511 */
 uint32_t paging_idle_cr3(void);
 void paging_map_m2p(uint32_t *m2p, uint32_t nr_frames);
 void paging_map_fixmap(uint32_t va, uint32_t paddr, bool uncached);
+/* Map machine frame mfn (INVALID_MFN: nothing) at va in the per-domain area. */
+void paging_map_perdomain(uint32_t va, uint32_t mfn, bool writable);
 /* A pointer to any machine frame the hypervisor manages. */
 void *frame_map(uint32_t mfn);
 
@@ -76,6 +78,9 @@ void *frame_map(uint32_t mfn);
 extern uint32_t *m2p; /* hypervisor's writable view of the M2P */
 void mm_init(void);
 void m2p_set(uint32_t mfn, uint32_t pfn);
+/* Give back every frame of a dying domain (its CR3, GDT and pins first);
+ * returns how many stay as orphans because another domain still maps them. */
+uint32_t mm_domain_teardown(struct domain *d);
 
 /* heap.c: the hypervisor heap */
 void heap_init(void *base, size_t size);
@@ -88,6 +93,12 @@ void desc_init(void);
 void idt_set_guest_gate(unsigned vector, uint16_t cs, uint32_t eip, unsigned dpl);
 void idt_reset_gate(unsigned vector);
 void tss_set_ring1_stack(uint32_t ss, uint32_t sp);
+void desc_load_gdt(uint32_t base);    /* 0: the hypervisor's own GDT */
+uint32_t desc_reserved_gdt_mfn(void); /* the page holding the hypervisor's entries */
+
+/* hc_desc.c: a vCPU's own GDT (set_gdt) */
+void gdt_load(const struct vcpu *v); /* on every switch to v */
+void gdt_release(struct vcpu *v);    /* drop its frames (domain teardown) */
 
 /* traps.c: exceptions, interrupts, bounces to guests */
 void trap_dispatch(struct cpu_regs *r);
@@ -165,5 +176,7 @@ void hypercall_dispatch(struct cpu_regs *r);
 extern const char *const hypercall_names[NR_HYPERCALLS];
 
 /* pte_rules.c: what a guest may put in its page tables (see pte.h) */
+/* desc_rules.c: what a guest may put in its descriptor tables (see desc_rules.h) */
+/* mm_types.c: page types, reference counts, validation (see mm_types.h) */
 
 #endif

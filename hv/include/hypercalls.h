@@ -12,8 +12,10 @@
 #define HV_HYPERCALLS(X)        \
 	X(set_trap_table, 1)    \
 	X(mmu_update, 4)        \
+	X(set_gdt, 2)           \
 	X(stack_switch, 2)      \
 	X(set_callbacks, 4)     \
+	X(update_descriptor, 4) \
 	X(multicall, 2)         \
 	X(update_va_mapping, 4) \
 	X(mmuext_op, 4)         \
@@ -37,6 +39,9 @@ long do_iret(void);
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t done, uint32_t foreigndom);
 long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_t flags);
 long do_mmuext_op(uint32_t ops, uint32_t count, uint32_t done, uint32_t foreigndom);
+/* hc_desc.c */
+long do_set_gdt(uint32_t frame_list, uint32_t entries);
+long do_update_descriptor(uint32_t ma_lo, uint32_t ma_hi, uint32_t desc_lo, uint32_t desc_hi);
 /* hypercall.c */
 long do_multicall(uint32_t calls, uint32_t count);
 /* hc_misc.c */

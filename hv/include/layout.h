@@ -3,7 +3,8 @@
  *
  *   0x00000000 - 0xF57FFFFF  guest (user below its kernel's virt_base, kernel above)
  *   0xF5800000 - 0xF67FFFFF  read-only M2P table, readable by guests (16 MiB)
- *   0xF6800000 - 0xF7FFFFFF  reserved for per-domain mappings (GDT frames, mapcache)
+ *   0xF6800000 - 0xF7FFFFFF  per-domain mappings: from 0xF6800000 each domain's GDT
+ *                            area (64 KiB per domain id), the rest reserved (mapcache)
  *   0xF8000000 - 0xFDFFFFFF  direct map of machine memory 0 - 96 MiB
  *                            (the hypervisor image sits at 0xF8100000 = 1 MiB)
  *   0xFE000000 - 0xFFDFFFFF  reserved
@@ -44,14 +45,25 @@
 #define FIXMAP_BASE U(0xFFE00000)
 #define FIXMAP_LAPIC U(0xFFFFF000)
 
+/*
+ * Per-domain GDT areas: the GDT of domain id n's vCPU is mapped at
+ * GDT_AREA(n): 14 pages for the guest's own frames (set_gdt; an empty page
+ * where it gave none), then the hypervisor's reserved page, then a guard page.
+ */
+#define PERDOMAIN_VIRT_START U(0xF6800000)
+#define GDT_AREA_PAGES 16
+#define GDT_AREA(id) (PERDOMAIN_VIRT_START + (id)*GDT_AREA_PAGES * PAGE_SIZE)
+#define PERDOMAIN_L1S 2 /* 64 domains x 64 KiB = 4 MiB: two L1 tables */
+
 /* L2 slot (in the L2 under L3 slot 3) of the first hypervisor-owned entry. */
 #define HV_L2_FIRST_SLOT ((HV_VIRT_START >> L2_SHIFT) & (PT_ENTRIES - 1))
 
 /* Hypervisor GDT: 14 pages of guest entries, then one page of ours. */
 #define GDT_FIRST_RESERVED 7168 /* FIRST_RESERVED_GDT_ENTRY */
 #define GDT_ENTRIES (GDT_FIRST_RESERVED + 512)
-#define HV_CS U(0xe008) /* ring-0 code */
-#define HV_DS U(0xe010) /* ring-0 data */
+#define GDT_GUEST_FRAMES (GDT_FIRST_RESERVED / 512) /* 14 */
+#define HV_CS U(0xe008)				    /* ring-0 code */
+#define HV_DS U(0xe010)				    /* ring-0 data */
 #define HV_TSS U(0xe040)
 
 #define HV_STACK_SIZE (4 * PAGE_SIZE)
@@ -62,6 +74,8 @@
 _Static_assert(HV_VIRT_START == HYPERVISOR_VIRT_START, "layout");
 _Static_assert(M2P_VIRT_START == MACH2PHYS_VIRT_START, "layout");
 _Static_assert(M2P_VIRT_END == MACH2PHYS_VIRT_END, "layout");
+_Static_assert(GDT_FIRST_RESERVED == FIRST_RESERVED_GDT_ENTRY, "layout");
+_Static_assert(PERDOMAIN_VIRT_START == M2P_VIRT_END, "layout");
 _Static_assert(((GUEST_LIMIT_PAGES << 12) | 0xFFF) == GUEST_SEGMENT_LIMIT, "layout");
 static inline void *maddr_to_virt(uint32_t maddr)
 {

@@ -1,6 +1,8 @@
 /*
- * What a guest may write into an L1 entry (hv/pte_rules.c): only its own frames,
- * no reserved, PAT or global bits, and page-table or descriptor frames read-only.
+ * What a guest may write into a page-table entry (hv/pte_rules.c). L1: only its
+ * own frames, no reserved, PAT or global bits, and page-table or descriptor
+ * frames read-only. L2: no superpages or reserved bits, only its own frames.
+ * L3: nothing but the present bit and an address; slot 3 always present.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -60,8 +62,8 @@ static void own_frame_may_be_mapped_read_only_or_writable(void **state)
 static void harmless_flag_bits_are_allowed(void **state)
 {
 	(void)state;
-	const uint64_t flags[] = { _PAGE_USER, _PAGE_PWT, _PAGE_PCD, _PAGE_ACCESSED,
-				   _PAGE_DIRTY, 0xE00 /* available to software */ };
+	const uint64_t flags[] = { _PAGE_USER,	   _PAGE_PWT,	_PAGE_PCD,
+				   _PAGE_ACCESSED, _PAGE_DIRTY, 0xE00 /* available to software */ };
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		assert_int_equal(pte_l1_check(DOM, map(mine, P | RW | flags[i])), 0);
 }
@@ -148,6 +150,48 @@ static void writable_typed_frames_may_be_mapped_writable(void **state)
 	assert_int_equal(pte_l1_check(DOM, map(mine, P | RW)), 0);
 }
 
+static void unused_table_type_does_not_stop_a_writable_mapping(void **state)
+{
+	(void)state;
+	/* Type count 0: the frame is no longer a page table and may change type. */
+	frame_info(mine)->type = PGT_l1;
+	frame_info(mine)->type_count = 0;
+	assert_int_equal(pte_l1_check(DOM, map(mine, P | RW)), 0);
+}
+
+static void l2_entries_no_superpages_or_reserved_bits(void **state)
+{
+	(void)state;
+	assert_int_equal(pte_l2_check(DOM, 0), 0);
+	assert_int_equal(pte_l2_check(DOM, map(theirs, RW | _PAGE_PSE)), 0); /* not present */
+	assert_int_equal(pte_l2_check(DOM, map(mine, P | RW | _PAGE_USER)), 0);
+	assert_int_equal(pte_l2_check(DOM, map(mine, P | RW) | _PAGE_NX), 0);
+	assert_int_equal(pte_l2_check(DOM, map(mine, P | RW | _PAGE_PSE)), -XEN_EINVAL);
+	for (unsigned bit = 52; bit <= 62; bit++)
+		assert_int_equal(pte_l2_check(DOM, map(mine, P) | (1ull << bit)), -XEN_EINVAL);
+	assert_int_equal(pte_l2_check(DOM, map(theirs, P)), -XEN_EPERM);
+	assert_int_equal(pte_l2_check(DOM, map(xens, P)), -XEN_EPERM);
+	assert_int_equal(pte_l2_check(DOM, map(free_mfn, P)), -XEN_EPERM);
+	assert_int_equal(pte_l2_check(DOM, map(mine, P) | (1ull << 45)), -XEN_EPERM);
+}
+
+static void l3_entries_only_present_and_address(void **state)
+{
+	(void)state;
+	assert_int_equal(pte_l3_check(DOM, 0, 0), 0);
+	assert_int_equal(pte_l3_check(DOM, 3, 0), -XEN_EINVAL); /* slot 3 must be present */
+	assert_int_equal(pte_l3_check(DOM, 4, map(mine, P)), -XEN_EINVAL);
+	for (unsigned slot = 0; slot < 4; slot++)
+		assert_int_equal(pte_l3_check(DOM, slot, map(mine, P)), 0);
+	/* Every other bit: RW, US, PWT, PCD, A, D, PS, G, available, reserved, NX. */
+	for (unsigned bit = 1; bit < 12; bit++)
+		assert_int_equal(pte_l3_check(DOM, 0, map(mine, P) | (1ull << bit)), -XEN_EINVAL);
+	for (unsigned bit = 52; bit < 64; bit++)
+		assert_int_equal(pte_l3_check(DOM, 0, map(mine, P) | (1ull << bit)), -XEN_EINVAL);
+	assert_int_equal(pte_l3_check(DOM, 0, map(theirs, P)), -XEN_EPERM);
+	assert_int_equal(pte_l3_check(DOM, 3, map(xens, P)), -XEN_EPERM);
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 static void privileged_caller_may_map_its_target_domain_only(void **state)
@@ -159,11 +203,14 @@ static void privileged_caller_may_map_its_target_domain_only(void **state)
 	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(xens, P)), -XEN_EPERM);
 	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(free_mfn, P)), -XEN_EPERM);
 	assert_int_equal(pte_l1_check_foreign(DOM, 3, map(theirs, P)), -XEN_EPERM);
-	/* The target's page tables stay read-only to the caller too. */
+	/* The target's page tables (in use: type count > 0) stay read-only to the
+	 * caller too. */
 	frame_info(theirs)->type = PGT_l1;
+	frame_info(theirs)->type_count = 1;
 	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(theirs, P | RW)), -XEN_EPERM);
 	assert_int_equal(pte_l1_check_foreign(DOM, OTHER, map(theirs, P)), 0);
 	frame_info(theirs)->type = PGT_none;
+	frame_info(theirs)->type_count = 0;
 }
 
 int main(void)
@@ -182,6 +229,9 @@ int main(void)
 		T(page_table_and_descriptor_frames_are_read_only),
 		T(writable_typed_frames_may_be_mapped_writable),
 		T(privileged_caller_may_map_its_target_domain_only),
+		T(unused_table_type_does_not_stop_a_writable_mapping),
+		T(l2_entries_no_superpages_or_reserved_bits),
+		T(l3_entries_only_present_and_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,7 +159,11 @@ struct mmu_update {
 #define UVMF_LOCAL 0
 #define UVMF_ALL 4 /* on every CPU the domain runs on */
 
-/* ---- mmuext_op(ops, count, done *, foreigndom) ---------------------------------- */
+/* ---- mmuext_op(ops, count, done *, foreigndom) ----------------------------------
+ * PIN_Lx / UNPIN / NEW_BASEPTR take an MFN of the caller's in arg1; PIN_L4 is
+ * -EINVAL (PAE). SET_LDT (arg1 = page-aligned address, arg2 = entries) accepts
+ * only arg2 = 0 (no LDT): -EINVAL otherwise. MULTI variants, FLUSH_CACHE,
+ * CLEAR_PAGE and COPY_PAGE answer -ENOSYS. */
 struct mmuext_op {
 	uint32_t cmd;
 	uint32_t arg1; /* MFN or linear address */
@@ -181,6 +185,20 @@ struct mmuext_op {
 #define MMUEXT_SET_LDT 13
 #define MMUEXT_CLEAR_PAGE 16
 #define MMUEXT_COPY_PAGE 17
+
+/* ---- set_gdt(frame_list, entries) ------------------------------------------------
+ * frame_list: guest array of (entries + 511) / 512 MFNs (uint32_t), at most
+ * FIRST_RESERVED_GDT_ENTRY entries; each frame must be the caller's, mapped
+ * nowhere writable, with every descriptor valid (see update_descriptor).
+ * entries = 0 returns to the hypervisor's GDT. 0, -EINVAL, -EPERM, -EFAULT.
+ *
+ * ---- update_descriptor(ma_lo, ma_hi, desc_lo, desc_hi) --------------------------
+ * Write one descriptor at machine address ma (8-byte aligned) in a GDT frame
+ * or any frame of the caller's that is not a page table. Refused (-EINVAL):
+ * DPL 0; code/data segments reaching HYPERVISOR_VIRT_START (limit scaled by
+ * G; expand-down segments up to 64 KiB or 4 GiB by B); any system descriptor
+ * but a 32-bit call gate to a guest selector or FLAT_RING1_CS/FLAT_RING3_CS.
+ * Not-present descriptors always pass. -EPERM: not the caller's frame. */
 
 /* ---- Per-vCPU time, in vcpu_info ------------------------------------------------
  * ns = system_time + ((((tsc - tsc_timestamp) << tsc_shift) (or >> -tsc_shift))

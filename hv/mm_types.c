@@ -1,0 +1,386 @@
+/*
+ * Page types and reference counts (see mm_types.h): the rules that keep every
+ * guest page table, and every descriptor table, valid for as long as the CPU
+ * may use it. Pure logic; tests/unit/test_mm_types.c drives it on the host.
+ */
+#include <desc_rules.h>
+#include <layout.h>
+#include <mm_types.h>
+#include <pte.h>
+#include <public/errno.h>
+#include <string.h>
+
+#define DESCS_PER_FRAME (PAGE_SIZE / 8)
+
+static bool is_table(unsigned type)
+{
+	unsigned t = type & PGT_TYPE_MASK;
+	return t == PGT_l1 || t == PGT_l2 || t == PGT_l3;
+}
+
+static uint64_t *entries(uint32_t mfn)
+{
+	return frame_map(mfn);
+}
+
+/* Write a 64-bit entry so the CPU never sees a present half-update. */
+static void entry_write(uint64_t *p, uint64_t v)
+{
+	volatile uint32_t *w = (volatile uint32_t *)p;
+	w[0] = 0;
+	w[1] = (uint32_t)(v >> 32);
+	w[0] = (uint32_t)v;
+}
+
+void mm_flush_freed(void)
+{
+	if (frames.freed_epoch == frames.tlb_epoch)
+		mm_flush_tlb();
+}
+
+/* ---- General references ---- */
+
+int get_page(uint32_t mfn, uint16_t owner)
+{
+	struct page_info *pg = frame_info(mfn);
+	/* Only domains hold references: never on the hypervisor's or non-RAM frames. */
+	if (owner >= OWNER_XEN || !frame_owned_by(mfn, owner) || pg->count == UINT32_MAX)
+		return -XEN_EPERM;
+	pg->count++;
+	return 0;
+}
+
+void put_page(uint32_t mfn)
+{
+	struct page_info *pg = frame_info(mfn);
+	if (--pg->count == 0)
+		frame_free(mfn); /* also clears PGF_ORPHAN */
+}
+
+/* ---- Validation: a frame's contents against a type ---- */
+
+static unsigned l2_guest_slots(unsigned type)
+{
+	return (type & PGT_PAE_XEN_L2) ? HV_L2_FIRST_SLOT : PT_ENTRIES;
+}
+
+static int validate_l1(uint32_t mfn, uint16_t owner)
+{
+	const uint64_t *e = entries(mfn);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		int rc = l1e_get(e[i], owner, owner);
+		if (rc) {
+			while (i--)
+				l1e_put(e[i]);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int validate_l2(uint32_t mfn, uint16_t owner, unsigned type)
+{
+	uint64_t *e = entries(mfn);
+	unsigned n = l2_guest_slots(type);
+	for (unsigned i = 0; i < n; i++) {
+		int rc = l2e_get(e[i], owner);
+		if (rc) {
+			while (i--)
+				l2e_put(e[i]);
+			return rc;
+		}
+	}
+	/* Whatever the guest left in the hypervisor's slots is replaced. */
+	if (n < PT_ENTRIES)
+		memcpy(&e[n], paging_hv_l2_entries(), (PT_ENTRIES - n) * sizeof(uint64_t));
+	return 0;
+}
+
+static int validate_l3(uint32_t mfn, uint16_t owner)
+{
+	const uint64_t *e = entries(mfn);
+	for (unsigned i = 0; i < L3_ENTRIES; i++) {
+		int rc = l3e_get(e[i], i, owner);
+		if (rc) {
+			while (i--)
+				l3e_put(e[i]);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int validate_seg_desc(uint32_t mfn)
+{
+	const uint64_t *d = entries(mfn);
+	for (unsigned i = 0; i < DESCS_PER_FRAME; i++)
+		if (desc_check(d[i]))
+			return -XEN_EINVAL;
+	return 0;
+}
+
+static int validate(uint32_t mfn, unsigned type, uint16_t owner)
+{
+	switch (type & PGT_TYPE_MASK) {
+	case PGT_l1:
+		return validate_l1(mfn, owner);
+	case PGT_l2:
+		return validate_l2(mfn, owner, type);
+	case PGT_l3:
+		return validate_l3(mfn, owner);
+	case PGT_seg_desc:
+		return validate_seg_desc(mfn);
+	}
+	return 0;
+}
+
+/* The last type reference went: drop what the contents held. */
+static void devalidate(uint32_t mfn, unsigned type)
+{
+	uint64_t *e = entries(mfn);
+	switch (type & PGT_TYPE_MASK) {
+	case PGT_l1:
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			l1e_put(e[i]);
+		break;
+	case PGT_l2: {
+		unsigned n = l2_guest_slots(type);
+		for (unsigned i = 0; i < n; i++)
+			l2e_put(e[i]);
+		/* Do not leave the hypervisor's entries in a page the guest may
+		 * map writable, or validate as an ordinary L2, later. */
+		memset(&e[n], 0, (PT_ENTRIES - n) * sizeof(uint64_t));
+		break;
+	}
+	case PGT_l3:
+		for (unsigned i = 0; i < L3_ENTRIES; i++)
+			l3e_put(e[i]);
+		break;
+	}
+}
+
+/* ---- Type references ---- */
+
+int get_page_type(uint32_t mfn, unsigned type)
+{
+	struct page_info *pg = frame_info(mfn);
+	if (!pg || (pg->flags & PGF_FREE))
+		return -XEN_EINVAL;
+	if (pg->type_count) {
+		/* A frame still being validated has no VALIDATED flag: reaching it
+		 * again means a table that contains itself. */
+		if (pg->type != type || !(pg->flags & PGF_VALIDATED) ||
+		    pg->type_count == UINT32_MAX)
+			return -XEN_EINVAL;
+		pg->type_count++;
+		return 0;
+	}
+	/*
+	 * A new type. While its last type reference may still be cached (a
+	 * writable TLB entry, a page-table walk cached by the CPU), the frame must
+	 * not become something else: flush unless that happened since.
+	 */
+	if (pg->type != type && pg->type != PGT_none && pg->tlb_stamp == frames.tlb_epoch)
+		mm_flush_tlb();
+	pg->type = (uint8_t)type;
+	pg->type_count = 1;
+	pg->flags &= ~PGF_VALIDATED;
+	int rc = validate(mfn, type, pg->owner);
+	if (rc) {
+		pg->type_count = 0;
+		pg->type = PGT_none;
+		return rc;
+	}
+	pg->flags |= PGF_VALIDATED;
+	return 0;
+}
+
+void put_page_type(uint32_t mfn)
+{
+	struct page_info *pg = frame_info(mfn);
+	if (--pg->type_count)
+		return;
+	pg->tlb_stamp = frames.tlb_epoch;
+	pg->flags &= ~(PGF_VALIDATED | PGF_PINNED);
+	devalidate(mfn, pg->type);
+}
+
+int get_page_and_type(uint32_t mfn, uint16_t owner, unsigned type)
+{
+	int rc = get_page(mfn, owner);
+	if (rc)
+		return rc;
+	if ((rc = get_page_type(mfn, type)))
+		put_page(mfn);
+	return rc;
+}
+
+void put_page_and_type(uint32_t mfn)
+{
+	put_page_type(mfn);
+	put_page(mfn);
+}
+
+/* ---- Entries ---- */
+
+int l1e_get(uint64_t e, uint16_t domid, uint16_t foreign)
+{
+	int rc = pte_l1_check_foreign(domid, foreign, e);
+	if (rc || !(e & _PAGE_PRESENT))
+		return rc;
+	uint32_t mfn = pte_mfn(e);
+	if ((rc = get_page(mfn, frame_info(mfn)->owner)))
+		return rc;
+	if ((e & _PAGE_RW) && get_page_type(mfn, PGT_writable)) {
+		put_page(mfn);
+		return -XEN_EPERM;
+	}
+	return 0;
+}
+
+void l1e_put(uint64_t e)
+{
+	if (!(e & _PAGE_PRESENT))
+		return;
+	if (e & _PAGE_RW)
+		put_page_type(pte_mfn(e));
+	put_page(pte_mfn(e));
+}
+
+int l2e_get(uint64_t e, uint16_t domid)
+{
+	int rc = pte_l2_check(domid, e);
+	if (rc || !(e & _PAGE_PRESENT))
+		return rc;
+	return get_page_and_type(pte_mfn(e), domid, PGT_l1);
+}
+
+void l2e_put(uint64_t e)
+{
+	if (e & _PAGE_PRESENT)
+		put_page_and_type(pte_mfn(e));
+}
+
+int l3e_get(uint64_t e, unsigned slot, uint16_t domid)
+{
+	int rc = pte_l3_check(domid, slot, e);
+	if (rc || !(e & _PAGE_PRESENT))
+		return rc;
+	uint32_t mfn = pte_mfn(e);
+	if (slot != L3_XEN_SLOT)
+		return get_page_and_type(mfn, domid, PGT_l2);
+	if ((rc = get_page_and_type(mfn, domid, PGT_l2 | PGT_PAE_XEN_L2)))
+		return rc;
+	/* The L2 with the hypervisor's entries belongs to exactly one L3. */
+	if (frame_info(mfn)->type_count != 1) {
+		put_page_and_type(mfn);
+		return -XEN_EINVAL;
+	}
+	return 0;
+}
+
+void l3e_put(uint64_t e)
+{
+	if (e & _PAGE_PRESENT)
+		put_page_and_type(pte_mfn(e));
+}
+
+/* ---- Updates ---- */
+
+unsigned mm_table_level(uint32_t mfn)
+{
+	const struct page_info *pg = frame_info(mfn);
+	if (!pg || !pg->type_count || !(pg->flags & PGF_VALIDATED) || !is_table(pg->type))
+		return 0;
+	return pg->type & PGT_TYPE_MASK; /* PGT_l1..PGT_l3 are 1..3 */
+}
+
+int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign)
+{
+	if (mm_table_level(mfn) != 1 || idx >= PT_ENTRIES)
+		return -XEN_EINVAL;
+	uint64_t *e = entries(mfn) + idx, old = *e;
+	int rc = l1e_get(val, domid, foreign);
+	if (rc)
+		return rc;
+	entry_write(e, val);
+	l1e_put(old);
+	return 0;
+}
+
+int mm_update_l2e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)
+{
+	if (mm_table_level(mfn) != 2 || idx >= PT_ENTRIES)
+		return -XEN_EINVAL;
+	if (idx >= l2_guest_slots(frame_info(mfn)->type))
+		return -XEN_EPERM; /* the hypervisor's slots never change */
+	uint64_t *e = entries(mfn) + idx, old = *e;
+	int rc = l2e_get(val, domid);
+	if (rc)
+		return rc;
+	entry_write(e, val);
+	l2e_put(old);
+	return 0;
+}
+
+int mm_update_l3e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)
+{
+	/* Slot 3 stays as validated: its L2 carries the hypervisor's entries. */
+	if (mm_table_level(mfn) != 3 || idx >= L3_XEN_SLOT)
+		return -XEN_EINVAL;
+	uint64_t *e = entries(mfn) + idx, old = *e;
+	int rc = l3e_get(val, idx, domid);
+	if (rc)
+		return rc;
+	entry_write(e, val);
+	l3e_put(old);
+	return 0;
+}
+
+/* ---- Pins ---- */
+
+int mm_pin(uint32_t mfn, uint16_t domid, unsigned type)
+{
+	if (!frame_owned_by(mfn, domid))
+		return -XEN_EPERM;
+	if (frame_info(mfn)->flags & PGF_PINNED)
+		return -XEN_EINVAL;
+	int rc = get_page_and_type(mfn, domid, type);
+	if (!rc)
+		frame_info(mfn)->flags |= PGF_PINNED;
+	return rc;
+}
+
+int mm_unpin(uint32_t mfn, uint16_t domid)
+{
+	if (!frame_owned_by(mfn, domid) || !(frame_info(mfn)->flags & PGF_PINNED))
+		return -XEN_EINVAL;
+	frame_info(mfn)->flags &= ~PGF_PINNED;
+	put_page_and_type(mfn);
+	return 0;
+}
+
+/* ---- The end of a domain ---- */
+
+uint32_t mm_release_frames(uint16_t domid)
+{
+	uint32_t orphans = 0;
+	for (uint32_t mfn = 0; mfn < frames.nr_frames; mfn++)
+		if (frame_owned_by(mfn, domid) && (frames.pages[mfn].flags & PGF_PINNED))
+			mm_unpin(mfn, domid);
+	for (uint32_t mfn = 0; mfn < frames.nr_frames; mfn++) {
+		struct page_info *pg = &frames.pages[mfn];
+		if (!frame_owned_by(mfn, domid))
+			continue;
+		if (pg->count > 1) {
+			/* Another domain still maps it: it goes with the last mapping. */
+			pg->count--;
+			pg->owner = OWNER_XEN;
+			pg->flags |= PGF_ORPHAN;
+			orphans++;
+		} else {
+			put_page(mfn);
+		}
+	}
+	return orphans;
+}
