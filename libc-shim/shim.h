@@ -42,6 +42,43 @@ static inline long shim_syscall3(long nr, long a, long b, long c)
 	return r;
 }
 
+/* Four to six arguments: EBP carries the sixth, so it is saved around the call
+ * (it may be the frame pointer). */
+static inline long shim_syscall4(long nr, long a, long b, long c, long d)
+{
+	long r;
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d)
+			 : "memory");
+	return r;
+}
+
+static inline long shim_syscall5(long nr, long a, long b, long c, long d, long e)
+{
+	long r;
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+			 : "memory");
+	return r;
+}
+
+static inline long shim_syscall6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	long r;
+	long args[2] = { f, nr };
+	__asm__ volatile("push %%ebp\n\t"
+			 "mov 0(%%eax), %%ebp\n\t"
+			 "mov 4(%%eax), %%eax\n\t"
+			 "int $0x80\n\t"
+			 "pop %%ebp"
+			 : "=a"(r)
+			 : "a"(args), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+			 : "memory");
+	return r;
+}
+
 /* sys_<name>(...) for every entry of UAPI_SYSCALLS, taking and returning longs. */
 #define SHIM_STUB_0(nr, name)               \
 	static inline long sys_##name(void) \
@@ -62,6 +99,21 @@ static inline long shim_syscall3(long nr, long a, long b, long c)
 	static inline long sys_##name(long a, long b, long c) \
 	{                                                     \
 		return shim_syscall3(nr, a, b, c);            \
+	}
+#define SHIM_STUB_4(nr, name)                                         \
+	static inline long sys_##name(long a, long b, long c, long d) \
+	{                                                             \
+		return shim_syscall4(nr, a, b, c, d);                 \
+	}
+#define SHIM_STUB_5(nr, name)                                                 \
+	static inline long sys_##name(long a, long b, long c, long d, long e) \
+	{                                                                     \
+		return shim_syscall5(nr, a, b, c, d, e);                      \
+	}
+#define SHIM_STUB_6(nr, name)                                                         \
+	static inline long sys_##name(long a, long b, long c, long d, long e, long f) \
+	{                                                                             \
+		return shim_syscall6(nr, a, b, c, d, e, f);                           \
 	}
 #define SHIM_STUB_(nr, name, nargs) SHIM_STUB_##nargs(nr, name)
 UAPI_SYSCALLS(SHIM_STUB_)

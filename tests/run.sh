@@ -21,6 +21,10 @@ python3 tests/tools/mkbad.py "$build/dom0.elf" "$build/bad" || exit 1
 # dom0's initrd for the lifecycle tests: this same kernel, to be booted as domUs.
 rm -rf "$build/domus" && mkdir -p "$build/domus" && cp "$build/dom0.elf" "$build/domus/domu.elf"
 (cd "$build/domus" && echo domu.elf | cpio --quiet -o -H newc) >"$build/domus.cpio" || exit 1
+# init='s programs (tests/system/user_*.test): build/examples/NAME.elf as /NAME, stripped.
+rm -rf "$build/userland" && mkdir -p "$build/userland" && for elf in "$build"/examples/*.elf; do
+	"${CROSS:-i686-linux-gnu-}strip" -o "$build/userland/$(basename "$elf" .elf)" "$elf" || exit 1
+done && (cd "$build/userland" && ls | cpio --quiet -o -H newc) >"$build/userland.cpio" || exit 1
 
 echo "== formatting (clang-format --dry-run against .clang-format)"
 make -s format-check >"$build/format.log" 2>&1

@@ -6,8 +6,7 @@
 #include <public/xen.h>
 #include "hypercall.h"
 
-#define PAGE_SIZE 4096u
-#define GUEST_VIRT_BASE 0xC0000000u /* XEN_ELFNOTE_VIRT_BASE in head.S */
+#define GUEST_VIRT_BASE KERNEL_BASE /* XEN_ELFNOTE_VIRT_BASE in head.S */
 #define SYSCALL_VECTOR 0x80
 #define SYS_EXIT_TO_KERNEL 0xFFFFFFFFu /* ring-3 test code: leave user mode */
 
@@ -16,8 +15,9 @@ extern struct shared_info *shared_info;
 extern const uint32_t *p2m; /* start_info->mfn_list */
 #define m2p ((const uint32_t *)MACH2PHYS_VIRT_START)
 
-/* What the trap stubs save: pusha order, then the native exception frame. */
-struct trap_frame {
+/* What the trap stubs save: pusha order, then the native exception frame. An
+ * entry from ring 3 leaves it at the very top of the thread's kernel stack. */
+struct arch_regs {
 	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
 	uint32_t ds, es;
 	uint32_t vector, error_code;
@@ -63,8 +63,26 @@ noreturn void user_leave(uint32_t value);
 void syscall_entry(void);
 
 /* mm.c */
-uint64_t pv_l1e_maddr(uint32_t va);
 int pv_map_foreign(uint32_t va, uint16_t domid, uint32_t mfn);
+
+/* mmu.c: the direct map, address spaces and the update queue */
+void pv_mm_init(void);
+uint64_t pv_l1e_maddr(uint32_t va); /* the kernel L1 entry mapping va, or 0 */
+struct pv_mmu_stats {
+	uint32_t updates;	  /* page-table entries sent through the queue */
+	uint32_t tlb_flushes;	  /* TLB flushes or invlpg batches sent with them */
+	uint32_t multicall_inner; /* hypercalls that rode inside a multicall */
+	uint32_t switches;	  /* new base pointers */
+	uint32_t pins;		  /* address spaces pinned */
+	uint32_t l1_tables;	  /* user L1 tables made */
+};
+extern struct pv_mmu_stats pv_mmu_stats;
+
+/* entry.c: entries from user mode and the way back */
+void pv_syscall(struct arch_regs *f);
+void pv_return_to_user(void);
+void pv_user_trap(struct arch_regs *f);
+noreturn void pv_resume_frame(struct arch_regs *f); /* traps.S */
 
 /* console.c: a domU's console ring; dom0's back end for every domU's ring */
 void console_front_init(void);
@@ -84,8 +102,9 @@ struct pv_domain_info;
 const char *dom0_ending(const struct pv_domain_info *i); /* NULL while it runs */
 
 /* start.c */
-extern uint64_t pv_entry_ns;  /* system time when pv_start began */
-uint32_t pv_alloc_page(void); /* a spare page of the initial region (virtual) */
+extern uint64_t pv_entry_ns;	  /* system time when pv_start began */
+uint32_t pv_alloc_page(void);	  /* a zeroed page of our own, never freed (virtual) */
+extern uint32_t pv_boot_entry_sp; /* ring-1 stack for the boot thread's ring-3 tests */
 uint32_t pv_va_to_mfn(uint32_t va);
 /* Map the user test code and a user stack; returns the code's user address. */
 uint32_t pv_user_setup(uint32_t *user_stack_top);

@@ -17,16 +17,17 @@ uint64_t pv_entry_ns;
 struct shared_info *shared_info;
 const uint32_t *p2m;
 
-static uint32_t next_spare; /* next unused page of the initial region */
+uint32_t pv_boot_entry_sp;
 static uint8_t kernel_trap_stack[8192] __attribute__((aligned(16)));
 
+/* A frame of the direct map that stays ours: its address may be remapped
+ * (shared_info, a foreign frame, a test's alias) and is never handed out again. */
 uint32_t pv_alloc_page(void)
 {
-	/* The builder guarantees at least 512 KiB mapped after the bootstrap stack. */
-	uint32_t va = next_spare;
-	next_spare += PAGE_SIZE;
-	memset((void *)va, 0, PAGE_SIZE);
-	return va;
+	uint32_t pfn = frame_alloc_zeroed();
+	if (pfn == PMEM_NONE)
+		panic("out of memory for a page");
+	return (uint32_t)pfn_to_virt(pfn);
 }
 
 uint32_t pv_va_to_mfn(uint32_t va)
@@ -95,13 +96,14 @@ noreturn void pv_start(struct start_info *si)
 
 	start_info = si;
 	p2m = (const uint32_t *)si->mfn_list;
-	next_spare = si->pt_base + (si->nr_pt_frames + 1) * PAGE_SIZE;
 	printk("guest: Paravane PV kernel in ring %u\n", 1);
+	pv_mm_init();
 	map_shared_info();
 	pv_entry_ns = arch_time_ns(); /* the first moment we can read the clock */
 	traps_init();
 	events_init();
-	if (arch_set_kernel_stack((uint32_t)kernel_trap_stack + sizeof(kernel_trap_stack)))
+	pv_boot_entry_sp = (uint32_t)kernel_trap_stack + sizeof(kernel_trap_stack);
+	if (arch_set_kernel_stack(pv_boot_entry_sp))
 		panic("stack_switch failed");
 	print_start_info(si);
 	if (cmdline_copy_value(si->cmd_line, "crash", buf, sizeof(buf)))

@@ -1,11 +1,10 @@
 /*
  * Ring-1 trap entry stubs. The hypervisor bounces exceptions here with the
  * native frame; the system-call vector comes straight from ring 3 through a
- * real gate. Leaving is a native iret (ring 1 to ring 1 or ring 3).
+ * real gate. Both save struct arch_regs (pv.h). Leaving is a native iret
+ * (ring 1 to ring 1 or ring 3).
  */
 #include <public/xen.h>
-
-#define SYS_EXIT_TO_KERNEL 0xFFFFFFFF
 
 	.macro STUB vec, has_error=0
 	.globl trap_\vec
@@ -43,25 +42,48 @@ trap_common:
 	mov $FLAT_RING1_DS, %eax
 	mov %eax, %ds
 	mov %eax, %es
+	cld
 	push %esp
 	call pv_trap
 	add $4, %esp
+trap_return:
 	popa
 	pop %ds
 	pop %es
 	add $8, %esp
 	iret
 
-/* The system-call fast path: count and return, or leave user mode. */
+/*
+ * The system call: int $0x80 from ring 3 lands here on the thread's kernel
+ * stack (stack_switch) with no hypervisor in between. The same frame as a
+ * trap (vector 0x80), so fork and exec can treat it as any user frame. From
+ * ring 1 (CS RPL 1, bit 1 clear) it is the benchmark's bare int/iret.
+ */
 	.globl syscall_entry
 syscall_entry:
-	cmp $SYS_EXIT_TO_KERNEL, %eax
-	je 1f
+	testl $2, 4(%esp)           /* from ring 1 (bench's bare int/iret): count it */
+	jnz 1f
 	incl %ss:syscall_count
 	iret
 1:	pushl $0
 	pushl $0x80
-	jmp trap_common
+	push %es
+	push %ds
+	pusha
+	mov $FLAT_RING1_DS, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	cld
+	push %esp
+	call pv_syscall
+	add $4, %esp
+	jmp trap_return
+
+/* noreturn void pv_resume_frame(struct arch_regs *f): leave through frame f */
+	.globl pv_resume_frame
+pv_resume_frame:
+	mov 4(%esp), %esp
+	jmp trap_return
 
 /* uint32_t user_enter(uint32_t eip, uint32_t esp, uint32_t ecx) */
 	.globl user_enter

@@ -1,7 +1,8 @@
 /*
- * The guest's virtual IDT (set_trap_table) and its C trap handler. Tests arm
- * trap_expect to catch one trap and continue at a chosen address; any other
- * trap is a kernel bug and panics with the frame.
+ * The guest's virtual IDT (set_trap_table) and its C trap handler. A trap in
+ * a user process goes to pv_user_trap (entry.c). Tests arm trap_expect to
+ * catch one trap and continue at a chosen address; any other trap is a kernel
+ * bug and panics with the frame.
  */
 #include "pv.h"
 
@@ -41,13 +42,15 @@ void trap_expect_arm(void)
 	trap_expect.armed = 1;
 }
 
-void pv_trap(struct trap_frame *f);
-void pv_trap(struct trap_frame *f)
+void pv_trap(struct arch_regs *f);
+void pv_trap(struct arch_regs *f)
 {
 	bool from_user = (f->cs & 3) == 3;
 
-	if (f->vector == SYSCALL_VECTOR && f->eax == SYS_EXIT_TO_KERNEL)
-		user_leave(f->ebx);
+	if (from_user && !trap_expect.armed && proc_current()->vm) {
+		pv_user_trap(f); /* a process's fault: the core decides */
+		return;
+	}
 	if (!trap_expect.armed)
 		panic("unexpected trap %u at %08x (cs %04x) error %x cr2 %08x", f->vector, f->eip,
 		      f->cs & 0xFFFF, f->error_code, shared_info->vcpu_info[0].arch.cr2);

@@ -39,28 +39,41 @@ static size_t pad4(size_t n)
 	return (n + 3) & ~(size_t)3;
 }
 
-const void *initrd_find(const char *name, size_t *len)
+/* Member i's name and data; false past the end or on a malformed archive. */
+bool initrd_member(unsigned i, const char **name, const void **data, size_t *len)
 {
 	size_t off = 0;
-	while (archive && off + NEWC_HEADER <= archive_len) {
+	for (unsigned n = 0; archive && off + NEWC_HEADER <= archive_len; n++) {
 		const uint8_t *h = archive + off;
 		uint32_t size, namesize;
 		if (memcmp(h, NEWC_MAGIC, 6) || !hex8(h + 54, &size) || !hex8(h + 94, &namesize))
-			return NULL; /* not (or no longer) a newc archive */
+			return false; /* not (or no longer) a newc archive */
 		size_t name_off = off + NEWC_HEADER;
 		if (namesize == 0 || namesize > archive_len - name_off)
-			return NULL;
+			return false;
 		const char *member = (const char *)archive + name_off;
 		size_t data_off = pad4(name_off + namesize);
 		if (data_off > archive_len || size > archive_len - data_off)
-			return NULL;
+			return false;
 		if (member[namesize - 1] != '\0' || !strcmp(member, "TRAILER!!!"))
-			return NULL;
-		if (!strcmp(member, name)) {
+			return false;
+		if (n == i) {
+			*name = member;
+			*data = archive + data_off;
 			*len = size;
-			return archive + data_off;
+			return true;
 		}
 		off = pad4(data_off + size);
 	}
+	return false;
+}
+
+const void *initrd_find(const char *name, size_t *len)
+{
+	const char *member;
+	const void *data;
+	for (unsigned i = 0; initrd_member(i, &member, &data, len); i++)
+		if (!strcmp(member, name))
+			return data;
 	return NULL;
 }

@@ -1,7 +1,8 @@
 /*
- * The kernel's main: starts the platform's services, then runs every test
- * group the command line names (selftest, isolation, bench, ...), then shuts
- * down: poweroff if all passed, crash if any failed, or shutdown=N.
+ * The kernel's main: sets up memory, processes and files, starts the
+ * platform's services, runs every test group the command line names
+ * (selftest, isolation, bench, ...) and the programs init= names, then shuts
+ * down: poweroff if all tests passed, crash if any failed, or shutdown=N.
  */
 #include <kernel.h>
 
@@ -11,6 +12,9 @@ noreturn void kernel_main(const char *cmdline)
 	unsigned failed = 0;
 
 	printk("guest: Paravane guest kernel, command line \"%s\"\n", cmdline);
+	mem_init();
+	proc_init();
+	vfs_init();
 	arch_services(cmdline);
 	for (const char *p = cmdline; *p;) {
 		while (*p == ' ')
@@ -26,6 +30,8 @@ noreturn void kernel_main(const char *cmdline)
 		}
 		p += n;
 	}
+
+	init_run(cmdline);
 
 	unsigned reason = 0;
 	if (cmdline_copy_value(cmdline, "shutdown", buf, sizeof(buf)))

@@ -10,7 +10,7 @@
 #ifndef UAPI_SYSCALL_H
 #define UAPI_SYSCALL_H
 
-#define UAPI_VERSION 1 /* of this header and uapi/errno.h together */
+#define UAPI_VERSION 2 /* of this header and uapi/errno.h together */
 
 /*
  * Calling convention: `int $0x80` with EAX = system-call number and the arguments in
@@ -68,6 +68,8 @@
 	/* execve(const char *path, char *const argv[], char *const envp[]): does not    \
 	   return on success; the new image starts as "Process entry" says */            \
 	X(11, execve, 3)                                                                 \
+	/* time(int32_t *t): seconds since 1970 (UTC), also stored in *t if not NULL */  \
+	X(13, time, 1)                                                                   \
 	/* lseek(int fd, int32_t offset, int UAPI_SEEK_* whence): the new offset */      \
 	X(19, lseek, 3)                                                                  \
 	/* getpid(void): the caller's pid; never fails */                                \
@@ -92,13 +94,24 @@
 	/* gettimeofday(struct uapi_timeval *tv, struct uapi_timezone *tz): 0;           \
 	   either pointer may be NULL; the zone is always UTC (zeros) */                 \
 	X(78, gettimeofday, 2)                                                           \
+	/* munmap(uint32_t addr, uint32_t len): 0; addr page-aligned; unmapping what     \
+	   is not mapped is no error */                                                  \
+	X(91, munmap, 2)                                                                 \
 	/* stat(const char *path, struct uapi_stat *buf): 0 */                           \
 	X(106, stat, 2)                                                                  \
 	/* fstat(int fd, struct uapi_stat *buf): 0 */                                    \
 	X(108, fstat, 2)                                                                 \
+	/* wait4(int pid, int *status, int UAPI_W* options, void *rusage): as waitpid;   \
+	   rusage (72 bytes on i386), if not NULL, is filled with zeros */               \
+	X(114, wait4, 4)                                                                 \
 	/* nanosleep(const struct uapi_timespec *req, struct uapi_timespec *rem): 0;     \
 	   -UAPI_EINTR with the time left in rem (if not NULL) when interrupted */       \
 	X(162, nanosleep, 2)                                                             \
+	/* mmap2(uint32_t addr, uint32_t len, int UAPI_PROT_* prot, int UAPI_MAP_*       \
+	   flags, int fd, uint32_t pgoff): the new mapping's address. Anonymous          \
+	   private memory only (fd -1, pgoff 0), zero-filled on first touch; addr        \
+	   is a hint unless UAPI_MAP_FIXED */                                            \
+	X(192, mmap2, 6)                                                                 \
 	/* exit_group(int status): ends every thread of the process; never returns */    \
 	X(252, exit_group, 1)
 
@@ -151,6 +164,16 @@ enum uapi_sysno {
 #define UAPI_S_IFDIR 0040000  /* directory */
 #define UAPI_S_IFCHR 0020000  /* character device: libc-shim's isatty() says yes */
 #define UAPI_S_IFIFO 0010000  /* pipe */
+
+/* mmap2() protections and flags (Linux i386 values). */
+#define UAPI_PROT_NONE 0	/* no access */
+#define UAPI_PROT_READ 1	/* readable */
+#define UAPI_PROT_WRITE 2	/* writable */
+#define UAPI_PROT_EXEC 4	/* executable */
+#define UAPI_MAP_SHARED 0x01	/* not supported: -UAPI_EINVAL */
+#define UAPI_MAP_PRIVATE 0x02	/* required */
+#define UAPI_MAP_FIXED 0x10	/* exactly at addr, replacing what was there */
+#define UAPI_MAP_ANONYMOUS 0x20 /* required: no file behind it */
 
 /* waitpid() options. */
 #define UAPI_WNOHANG 1	 /* return 0 at once if no child has changed state */

@@ -1,0 +1,545 @@
+/*
+ * The PV MMU. The kernel reaches every frame through its direct map (built at
+ * boot beyond the initial region); each user address space is an L3 with an
+ * L2 per 1 GiB slot, whose slot-3 L2 copies the kernel's entries below the
+ * hypervisor's (which the hypervisor fills in when it validates it).
+ * Page-table frames are mapped read-only in the direct map while they are page
+ * tables, and the L3 is pinned. Updates to live tables wait in a queue and
+ * reach the hypervisor as one mmu_update, joined with the TLB flush, a new
+ * base pointer or a stack switch in one multicall when those come too.
+ */
+#include "pv.h"
+#include <public/errno.h>
+
+#define PTE_P 0x001ull
+#define PTE_RW 0x002ull
+#define PTE_USER 0x004ull
+#define PTE_A 0x020ull
+#define PTE_D 0x040ull
+#define PTE_NX (1ull << 63)
+#define PTE_MFN(e) ((uint32_t)(((e)&0x000FFFFFFFFFF000ull) >> 12))
+#define L2_HV_FIRST ((HYPERVISOR_VIRT_START >> 21) & 511) /* the hypervisor's L2 slots */
+#define PDE_USER_FLAGS (PTE_P | PTE_RW | PTE_USER | PTE_A)
+#define PDE_KERNEL_FLAGS (PTE_P | PTE_RW | PTE_USER | PTE_A | PTE_D) /* as the builder's */
+
+#define QUEUE_MAX 128 /* updates in one mmu_update */
+#define INVLPG_MAX 8  /* beyond this many pages, flush the whole TLB */
+
+struct arch_as {
+	uint32_t l3;	/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
+	uint32_t l2[4]; /* PFN of the L2 under each L3 slot */
+	bool live;	/* typed and pinned: changes go through the hypervisor */
+};
+
+static struct arch_as kernel_as;	/* the bootstrap tables (pinned by the builder) */
+static struct arch_as *loaded;		/* the one the CPU uses */
+static uint32_t loaded_sp;		/* the ring-1 stack for entries from ring 3 */
+static uint32_t region_frames;		/* the initial region: frames 0 .. region_frames - 1 */
+static uint32_t direct_frames;		/* frames the direct map reaches */
+static uint32_t kernel_l1[L2_HV_FIRST]; /* PFN of the kernel L1 for each 2 MiB */
+
+static struct mmu_update queue[QUEUE_MAX];
+static unsigned queued;
+static uint32_t invlpg_va[INVLPG_MAX];
+static unsigned nr_invlpg;
+static bool flush_all;
+struct pv_mmu_stats pv_mmu_stats;
+
+static uint64_t *table(uint32_t pfn)
+{
+	return pfn_to_virt(pfn);
+}
+
+static uint64_t entry_maddr(uint32_t pfn, unsigned idx)
+{
+	return ((uint64_t)arch_pfn_to_mfn(pfn) << 12) + idx * 8;
+}
+
+/* The direct map's entry for frame pfn, read-only or writable. */
+static uint64_t dmap_pte(uint32_t pfn, bool writable)
+{
+	uint64_t e = ((uint64_t)arch_pfn_to_mfn(pfn) << 12) | PTE_P | PTE_A | PTE_D;
+	if (writable)
+		e |= PTE_RW;
+	if (pfn >= region_frames)
+		e |= PTE_NX; /* only the initial region holds code */
+	return e;
+}
+
+static uint64_t dmap_maddr(uint32_t pfn)
+{
+	return entry_maddr(kernel_l1[pfn / 512], pfn % 512);
+}
+
+/*
+ * One hypervisor entry: the calls added since the last run, in order, as one
+ * multicall (a single call goes straight through). Returns 0 or the first
+ * failure; batch_done is how many updates of the first mmu_update completed.
+ */
+#define BATCH_MAX 8
+static struct multicall_entry batch[BATCH_MAX];
+static unsigned batched;
+static uint32_t batch_done[BATCH_MAX];
+
+static void batch_add(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	if (batched == BATCH_MAX)
+		panic("mmu: batch overflow");
+	batch_done[batched] = 0;
+	batch[batched++] = (struct multicall_entry){ .op = op, .args = { a0, a1, a2, a3 } };
+}
+
+static void batch_updates(struct mmu_update *reqs, unsigned n)
+{
+	if (n) {
+		batch_add(__HYPERVISOR_mmu_update, (uint32_t)reqs, n,
+			  (uint32_t)&batch_done[batched], DOMID_SELF);
+		pv_mmu_stats.updates += n;
+	}
+}
+
+static void batch_ext(struct mmuext_op *ops, unsigned n)
+{
+	if (n)
+		batch_add(__HYPERVISOR_mmuext_op, (uint32_t)ops, n, (uint32_t)&batch_done[batched],
+			  DOMID_SELF);
+}
+
+/* The queue goes first into the batch; it may fill again right away. */
+static void batch_queue(void)
+{
+	static struct mmu_update sent[QUEUE_MAX];
+	memcpy(sent, queue, queued * sizeof(queue[0]));
+	batch_updates(sent, queued);
+	queued = 0;
+}
+
+static int batch_run(void)
+{
+	unsigned n = batched;
+	batched = 0;
+	if (n == 0)
+		return 0;
+	if (n == 1)
+		return (int)hypercall5(batch[0].op, batch[0].args[0], batch[0].args[1],
+				       batch[0].args[2], batch[0].args[3], batch[0].args[4]);
+	pv_mmu_stats.multicall_inner += n;
+	if (HYPERVISOR_multicall((uint32_t)batch, n))
+		return -XEN_EFAULT;
+	for (unsigned i = 0; i < n; i++)
+		if (batch[i].result)
+			return (int)batch[i].result;
+	return 0;
+}
+
+/* The TLB invalidations the queued updates need, as mmuext ops (then forgotten). */
+static unsigned take_tlb_work(struct mmuext_op *out)
+{
+	unsigned n = 0;
+	if (flush_all)
+		out[n++] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	for (unsigned i = 0; !flush_all && i < nr_invlpg; i++)
+		out[n++] = (struct mmuext_op){ .cmd = MMUEXT_INVLPG_LOCAL, .arg1 = invlpg_va[i] };
+	pv_mmu_stats.tlb_flushes += n != 0;
+	flush_all = false;
+	nr_invlpg = 0;
+	return n;
+}
+
+static void flush_or_panic(const char *what)
+{
+	static struct mmuext_op tlb[INVLPG_MAX];
+	batch_queue();
+	batch_ext(tlb, take_tlb_work(tlb));
+	int rc = batch_run();
+	if (rc)
+		panic("mmu: %s: refused after %u updates: %d", what, batch_done[0], rc);
+}
+
+static void q_add(uint64_t maddr, uint64_t val)
+{
+	if (queued == QUEUE_MAX)
+		flush_or_panic("full queue");
+	queue[queued++] = (struct mmu_update){ maddr | MMU_NORMAL_PT_UPDATE, val };
+}
+
+/* An entry of a page table as it will be once the queue is applied. */
+static uint64_t pt_get(uint32_t pfn, unsigned idx)
+{
+	if (queued) {
+		uint64_t ptr = entry_maddr(pfn, idx) | MMU_NORMAL_PT_UPDATE;
+		for (unsigned i = queued; i-- > 0;)
+			if (queue[i].ptr == ptr)
+				return queue[i].val;
+	}
+	return ((volatile uint64_t *)table(pfn))[idx];
+}
+
+static void pt_set(const struct arch_as *as, uint32_t pfn, unsigned idx, uint64_t val)
+{
+	if (as->live)
+		q_add(entry_maddr(pfn, idx), val);
+	else
+		table(pfn)[idx] = val; /* not a page table yet: ordinary memory */
+}
+
+void arch_mmu_flush(void)
+{
+	flush_or_panic("flush");
+}
+
+/* ---- Address spaces ----------------------------------------------------- */
+
+static struct arch_as *dead; /* destroyed while loaded: torn down at the next switch */
+
+static void free_tables(struct arch_as *as);
+
+struct arch_as *arch_as_create(void)
+{
+	struct arch_as *as = kzalloc(sizeof(*as));
+	if (!as)
+		return NULL;
+	as->l3 = frame_alloc_zeroed();
+	for (unsigned s = 0; s < 4; s++)
+		as->l2[s] = as->l3 == PMEM_NONE ? PMEM_NONE : frame_alloc_zeroed();
+	for (unsigned s = 0; s < 4; s++) {
+		if (as->l2[s] == PMEM_NONE) {
+			free_tables(as);
+			return NULL;
+		}
+	}
+	for (unsigned s = 0; s < 4; s++)
+		table(as->l3)[s] = ((uint64_t)arch_pfn_to_mfn(as->l2[s]) << 12) | PTE_P;
+	memcpy(table(as->l2[3]), table(kernel_as.l2[3]), L2_HV_FIRST * sizeof(uint64_t));
+	return as;
+}
+
+int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
+{
+	if (va >= USER_END)
+		panic("mmu: user mapping at %#x", va);
+	uint32_t l2 = as->l2[va >> 30], l1;
+	unsigned i2 = (va >> 21) & 511, i1 = (va >> 12) & 511;
+	uint64_t l2e = pt_get(l2, i2);
+	if (l2e & PTE_P) {
+		l1 = m2p[PTE_MFN(l2e)];
+	} else {
+		if (!prot)
+			return 0;
+		if ((l1 = frame_alloc_zeroed()) == PMEM_NONE)
+			return -UAPI_ENOMEM;
+		if (as->live) /* a page table from now on: read-only first */
+			q_add(dmap_maddr(l1), dmap_pte(l1, false));
+		pt_set(as, l2, i2, ((uint64_t)arch_pfn_to_mfn(l1) << 12) | PDE_USER_FLAGS);
+		pv_mmu_stats.l1_tables++;
+	}
+	uint64_t old = pt_get(l1, i1), pte = 0;
+	if (prot) {
+		pte = ((uint64_t)arch_pfn_to_mfn(pfn) << 12) | PTE_P | PTE_USER | PTE_A;
+		if (prot & ARCH_PROT_WRITE)
+			pte |= PTE_RW | PTE_D;
+		if (!(prot & ARCH_PROT_EXEC))
+			pte |= PTE_NX;
+	}
+	pt_set(as, l1, i1, pte);
+	if (as == loaded && (old & PTE_P)) { /* the TLB may hold the old entry */
+		if (nr_invlpg < INVLPG_MAX)
+			invlpg_va[nr_invlpg++] = va;
+		else
+			flush_all = true;
+	}
+	return 0;
+}
+
+int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *prot)
+{
+	uint64_t l2e = pt_get(as->l2[va >> 30], (va >> 21) & 511);
+	if (!(l2e & PTE_P))
+		return ARCH_AS_NO_TABLE;
+	uint64_t pte = pt_get(m2p[PTE_MFN(l2e)], (va >> 12) & 511);
+	if (!(pte & PTE_P))
+		return 0;
+	*pfn = m2p[PTE_MFN(pte)];
+	*prot = ARCH_PROT_READ | ((pte & PTE_RW) ? ARCH_PROT_WRITE : 0) |
+		((pte & PTE_NX) ? 0 : ARCH_PROT_EXEC);
+	return 1;
+}
+
+/* Call fn on every page-table frame of as: its L1s, its L2s, its L3. */
+static void each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), void *ctx)
+{
+	for (unsigned s = 0; s < 3; s++) {
+		const uint64_t *l2 = table(as->l2[s]);
+		for (unsigned i = 0; i < 512; i++)
+			if (l2[i] & PTE_P)
+				fn(m2p[PTE_MFN(l2[i])], ctx);
+	}
+	for (unsigned s = 0; s < 4; s++)
+		fn(as->l2[s], ctx);
+	fn(as->l3, ctx);
+}
+
+static void make_readonly(uint32_t pfn, void *ctx)
+{
+	(void)ctx;
+	q_add(dmap_maddr(pfn), dmap_pte(pfn, false));
+}
+
+static void make_writable(uint32_t pfn, void *ctx)
+{
+	(void)ctx;
+	q_add(dmap_maddr(pfn), dmap_pte(pfn, true));
+}
+
+int arch_as_ready(struct arch_as *as)
+{
+	static struct mmuext_op pin[1], tlb[INVLPG_MAX];
+	each_table(as, make_readonly, NULL); /* behind what is queued already */
+	pin[0] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = arch_pfn_to_mfn(as->l3) };
+	batch_queue();
+	batch_ext(pin, 1);
+	batch_ext(tlb, take_tlb_work(tlb));
+	int rc = batch_run();
+	if (rc) {		  /* writable again, so the frames can be freed */
+		flush_all = true; /* the TLB work may not have run */
+		each_table(as, make_writable, NULL);
+		flush_or_panic("undoing a refused pin");
+		return rc;
+	}
+	as->live = true;
+	pv_mmu_stats.pins++;
+	return 0;
+}
+
+/* Into the teardown batch's remap list (n counts), or the queue past its end. */
+static struct mmu_update remap[QUEUE_MAX];
+static void remap_writable(uint32_t pfn, void *ctx)
+{
+	unsigned *n = ctx;
+	struct mmu_update u = { dmap_maddr(pfn) | MMU_NORMAL_PT_UPDATE, dmap_pte(pfn, true) };
+	if (*n < QUEUE_MAX)
+		remap[*n] = u;
+	else if (queued < QUEUE_MAX)
+		queue[queued++] = u; /* applied by a flush right after the batch */
+	else
+		panic("mmu: too many page tables to take down at once");
+	++*n;
+}
+
+/*
+ * Add to the batch what takes down a live, unloaded address space: the unpin
+ * (the hypervisor drops the types of all its tables), then its tables back to
+ * writable memory in the direct map, then a TLB flush for those.
+ */
+static void batch_teardown(struct arch_as *as)
+{
+	static struct mmuext_op unpin[1], flush[1];
+	unpin[0] = (struct mmuext_op){ .cmd = MMUEXT_UNPIN_TABLE, .arg1 = arch_pfn_to_mfn(as->l3) };
+	flush[0] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	unsigned n = 0;
+	batch_ext(unpin, 1);
+	each_table(as, remap_writable, &n);
+	batch_updates(remap, MIN(n, QUEUE_MAX)); /* behind the unpin; any more queue */
+	batch_ext(flush, 1);
+}
+
+/* Every user frame the L1s map loses the reference its mapping held; then
+ * the tables themselves are freed (the L1s first: the L2s list them). */
+static void put_mapped(uint32_t pfn, void *ctx)
+{
+	(void)ctx;
+	if (pfn == PMEM_NONE)
+		return;
+	const uint64_t *e = table(pfn);
+	for (unsigned i = 0; i < 512; i++)
+		if (e[i] & PTE_P)
+			frame_put(m2p[PTE_MFN(e[i])]);
+}
+
+static void free_tables(struct arch_as *as)
+{
+	if (as->l3 != PMEM_NONE) {
+		for (unsigned s = 0; s < 3; s++) {
+			if (as->l2[s] == PMEM_NONE)
+				continue;
+			const uint64_t *l2 = table(as->l2[s]);
+			for (unsigned i = 0; i < 512; i++) {
+				if (l2[i] & PTE_P) {
+					uint32_t l1 = m2p[PTE_MFN(l2[i])];
+					put_mapped(l1, NULL);
+					frame_put(l1);
+				}
+			}
+		}
+		for (unsigned s = 0; s < 4; s++)
+			if (as->l2[s] != PMEM_NONE)
+				frame_put(as->l2[s]);
+		frame_put(as->l3);
+	}
+	kfree(as);
+}
+
+static void load(struct arch_as *as, uint32_t sp)
+{
+	static struct mmuext_op ops[2], tlb[INVLPG_MAX];
+	unsigned nops = 0;
+	bool switch_sp = sp && sp != loaded_sp;
+	batch_queue(); /* aimed at the tables loaded now: before the switch */
+	if (as != loaded) {
+		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR,
+						  .arg1 = arch_pfn_to_mfn(as->l3) };
+		flush_all = false; /* a new base pointer flushes the TLB */
+		nr_invlpg = 0;
+		pv_mmu_stats.switches++;
+	}
+	batch_ext(ops, nops);
+	batch_ext(tlb, take_tlb_work(tlb));
+	struct arch_as *gone = dead != as ? dead : NULL;
+	if (gone)
+		batch_teardown(gone);
+	if (switch_sp)
+		batch_add(__HYPERVISOR_stack_switch, FLAT_RING1_DS, sp, 0, 0);
+	int rc = batch_run();
+	if (rc)
+		panic("mmu: cannot switch to the tables at frame %#x (stack %#x): %d", as->l3, sp,
+		      rc);
+	loaded = as;
+	if (switch_sp)
+		loaded_sp = sp;
+	if (gone) {
+		dead = NULL;
+		if (queued) /* tables beyond what one batch remaps */
+			flush_or_panic("tables back to memory");
+		free_tables(gone);
+	}
+}
+
+void arch_as_switch(struct arch_as *as)
+{
+	load(as ? as : &kernel_as, 0);
+}
+
+void arch_switch_prepare(struct arch_as *as, uint32_t user_entry_sp)
+{
+	load(as ? as : &kernel_as, user_entry_sp ? user_entry_sp : pv_boot_entry_sp);
+}
+
+void arch_as_destroy(struct arch_as *as)
+{
+	if (as == loaded) {
+		/* In use until the next switch, which tears it down in its own batch. */
+		if (dead)
+			panic("mmu: two address spaces destroyed while loaded");
+		dead = as;
+		return;
+	}
+	if (as->live) {
+		batch_queue(); /* they may be aimed at these tables */
+		batch_teardown(as);
+		int rc = batch_run();
+		if (rc)
+			panic("mmu: taking down the tables at frame %#x: %d", as->l3, rc);
+		if (queued)
+			flush_or_panic("tables back to memory");
+	}
+	free_tables(as);
+}
+
+/* ---- Boot: the direct map ------------------------------------------------ */
+
+/* Frames mapped by the initial region: its L1s, counted in the kernel L2. */
+static uint32_t count_region(const uint64_t *kl2)
+{
+	uint32_t n = 0;
+	while (n < L2_HV_FIRST && (kl2[n] & PTE_P)) {
+		kernel_l1[n] = m2p[PTE_MFN(kl2[n])];
+		n++;
+	}
+	return n * 512;
+}
+
+/*
+ * Map frames [region_frames, direct_frames) with new L1s hooked into the
+ * kernel's L2 (an L2 update). A hypervisor that refuses it leaves the kernel
+ * with the initial region only.
+ */
+static void extend_direct_map(void)
+{
+	uint32_t first = region_frames / 512, last = (direct_frames + 511) / 512, n = last - first;
+	if (n == 0 || pmem_free_frames() < n + 16) {
+		direct_frames = region_frames;
+		return;
+	}
+	uint32_t l1s[L2_HV_FIRST];
+	for (uint32_t i = 0; i < n; i++) {
+		l1s[i] = frame_alloc_zeroed();
+		uint64_t *e = table(l1s[i]);
+		for (uint32_t j = 0; j < 512; j++) {
+			uint32_t pfn = (first + i) * 512 + j;
+			if (pfn < direct_frames)
+				e[j] = dmap_pte(pfn, true);
+		}
+		q_add(dmap_maddr(l1s[i]), dmap_pte(l1s[i], false));
+	}
+	uint64_t kl2_maddr = entry_maddr(kernel_as.l2[3], 0);
+	for (uint32_t i = 0; i < n; i++)
+		q_add(kl2_maddr + (first + i) * 8,
+		      ((uint64_t)arch_pfn_to_mfn(l1s[i]) << 12) | PDE_KERNEL_FLAGS);
+	batch_queue();
+	int rc = batch_run();
+	if (rc) {
+		if (batch_done[0] > n)
+			panic("mmu: the direct map is half built (%u of %u updates): %d",
+			      batch_done[0], 2 * n, rc);
+		printk("pv: direct map: the hypervisor refused an L2 update (%d): the kernel "
+		       "keeps the initial region's %u frames\n",
+		       rc, region_frames);
+		for (uint32_t i = 0; i < n; i++)
+			q_add(dmap_maddr(l1s[i]), dmap_pte(l1s[i], true));
+		flush_or_panic("undoing the direct map");
+		for (uint32_t i = 0; i < n; i++)
+			frame_put(l1s[i]);
+		direct_frames = region_frames;
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		kernel_l1[first + i] = l1s[i];
+	pmem_add_free(region_frames, direct_frames);
+	printk("pv: direct map: %u frames (%u MiB) through %u new L1 tables\n", direct_frames,
+	       direct_frames >> 8, n);
+}
+
+/* First use of memory: pmem gets the region's spare frames, then the rest. */
+void pv_mm_init(void)
+{
+	const uint64_t *l3 = (const uint64_t *)start_info->pt_base;
+	kernel_as.l3 = virt_to_pfn((void *)start_info->pt_base);
+	for (unsigned s = 0; s < 4; s++)
+		kernel_as.l2[s] = (l3[s] & PTE_P) ? m2p[PTE_MFN(l3[s])] : PMEM_NONE;
+	kernel_as.live = true;
+	loaded = &kernel_as;
+	region_frames = count_region(table(kernel_as.l2[3]));
+	direct_frames = MIN(start_info->nr_pages, KERNEL_MAX_FRAMES);
+
+	/* Spare frames: after the bootstrap tables and stack, to the region's end. */
+	uint32_t spare = virt_to_pfn((void *)start_info->pt_base) + start_info->nr_pt_frames + 1;
+	uint32_t meta_pages = (uint32_t)PAGE_ROUND_UP(pmem_meta_bytes(direct_frames)) / PAGE_SIZE;
+	if (spare + meta_pages >= region_frames)
+		panic("mm: no spare frames in the initial region");
+	pmem_init(pfn_to_virt(spare), direct_frames);
+	pmem_add_free(spare + meta_pages, region_frames);
+	extend_direct_map();
+	printk("pv: memory: %u frames free for the kernel (initial region %u frames)\n",
+	       pmem_free_frames(), region_frames);
+}
+
+/* The machine address of the kernel L1 entry that maps va (0 below the kernel). */
+uint64_t pv_l1e_maddr(uint32_t va)
+{
+	if (va < KERNEL_BASE || va >= HYPERVISOR_VIRT_START)
+		return 0;
+	uint64_t l2e = table(kernel_as.l2[3])[(va >> 21) & 511];
+	if (!(l2e & PTE_P))
+		return 0;
+	return ((uint64_t)PTE_MFN(l2e) << 12) + ((va >> 12) & 511) * 8;
+}

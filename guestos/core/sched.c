@@ -1,0 +1,195 @@
+/*
+ * Kernel threads and the scheduler: round robin over every runnable thread,
+ * cooperative (a thread runs until it sleeps, yields or exits; the kernel is
+ * not preempted). With nobody to run, the CPU idles until the earliest timed
+ * sleep ends or an event comes.
+ */
+#include <kernel.h>
+
+static struct thread boot_thread; /* kernel_main's, on the arch's boot stack */
+static struct thread *current;
+static struct thread *threads; /* every thread, in round-robin order */
+
+void sched_init(struct proc *boot_proc)
+{
+	boot_thread.state = T_RUNNABLE;
+	boot_thread.proc = boot_proc;
+	boot_thread.ran_since = arch_time_ns();
+	threads = current = &boot_thread;
+}
+
+struct thread *thread_current(void)
+{
+	return current;
+}
+
+struct thread *thread_create(struct proc *p, void (*fn)(void *), void *arg)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	uint32_t pfn = t ? pmem_alloc_run(KSTACK_PAGES) : PMEM_NONE;
+	if (pfn == PMEM_NONE) {
+		kfree(t);
+		return NULL;
+	}
+	t->kstack = pfn_to_virt(pfn);
+	void *top = (char *)t->kstack + KSTACK_SIZE;
+	t->entry_sp = (uint32_t)(uintptr_t)top;
+	t->sp = arch_thread_init(top, fn, arg);
+	t->proc = p;
+	t->state = T_RUNNABLE;
+	t->next = current->next; /* runs after the current thread */
+	current->next = t;
+	return t;
+}
+
+void thread_free(struct thread *t)
+{
+	if (t == current || t == &boot_thread)
+		panic("sched: freeing a running thread");
+	struct thread **pp = &threads;
+	while (*pp && *pp != t)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = t->next;
+	if (pmem_free_run(virt_to_pfn(t->kstack), KSTACK_PAGES))
+		panic("sched: thread stack %p not ours", t->kstack);
+	kfree(t);
+}
+
+static bool user_thread(const struct thread *t)
+{
+	return t->proc && t->proc->vm;
+}
+
+/* Wake timed sleepers whose deadline passed; the earliest deadline left (0: none). */
+static uint64_t run_timers(uint64_t now)
+{
+	uint64_t next = 0;
+	for (struct thread *t = threads; t; t = t->next) {
+		if (t->state != T_SLEEPING || !t->wake_at)
+			continue;
+		if (t->wake_at <= now) {
+			t->state = T_RUNNABLE;
+			t->chan = NULL;
+			t->wake_at = 0;
+		} else if (!next || t->wake_at < next) {
+			next = t->wake_at;
+		}
+	}
+	return next;
+}
+
+/* The first runnable thread after prev in list order, prev itself last. */
+static struct thread *pick(struct thread *prev)
+{
+	for (struct thread *t = prev->next; t; t = t->next)
+		if (t->state == T_RUNNABLE)
+			return t;
+	for (struct thread *t = threads; t && t != prev; t = t->next)
+		if (t->state == T_RUNNABLE)
+			return t;
+	return prev->state == T_RUNNABLE ? prev : NULL;
+}
+
+static void dump_threads(void)
+{
+	for (struct thread *t = threads; t; t = t->next)
+		printk("sched:   thread of pid %d (%s): state %d, sleeps on %p\n",
+		       t->proc ? t->proc->pid : -1, t->proc ? t->proc->name : "?", t->state,
+		       t->chan);
+}
+
+static void switch_to(struct thread *prev, struct thread *next)
+{
+	uint64_t now = arch_time_ns();
+	prev->cpu_ns += now - prev->ran_since;
+	next->ran_since = now;
+	current = next;
+	if (user_thread(prev))
+		arch_fpu_save(prev->fpu);
+	arch_switch_prepare(user_thread(next) ? next->proc->vm->as : NULL, next->entry_sp);
+	if (user_thread(next))
+		arch_fpu_restore(next->fpu);
+	arch_switch(&prev->sp, next->sp);
+}
+
+static void schedule(void)
+{
+	struct thread *prev = current, *next;
+	for (;;) {
+		uint64_t deadline = run_timers(arch_time_ns());
+		if ((next = pick(prev)))
+			break;
+		if (!deadline) {
+			dump_threads();
+			panic("sched: every thread sleeps and nothing can wake one");
+		}
+		arch_idle(deadline);
+	}
+	if (next != prev)
+		switch_to(prev, next);
+}
+
+void sched_yield(void)
+{
+	schedule();
+}
+
+static bool signalled(const struct thread *t)
+{
+	return t->proc && t->proc->sigpending;
+}
+
+int sleep_on(const void *chan, uint64_t deadline, bool interruptible)
+{
+	struct thread *t = current;
+	if (interruptible && signalled(t))
+		return -UAPI_EINTR;
+	t->chan = chan;
+	t->wake_at = deadline;
+	t->interruptible = interruptible;
+	t->state = T_SLEEPING;
+	schedule();
+	t->chan = NULL;
+	t->wake_at = 0;
+	return interruptible && signalled(t) ? -UAPI_EINTR : 0;
+}
+
+void wakeup(const void *chan)
+{
+	if (!chan)
+		return;
+	for (struct thread *t = threads; t; t = t->next) {
+		if (t->state == T_SLEEPING && t->chan == chan) {
+			t->state = T_RUNNABLE;
+			t->chan = NULL;
+			t->wake_at = 0;
+		}
+	}
+}
+
+void thread_interrupt(struct thread *t)
+{
+	if (t->state == T_SLEEPING && t->interruptible) {
+		t->state = T_RUNNABLE;
+		t->chan = NULL;
+		t->wake_at = 0;
+	}
+}
+
+noreturn void thread_exit(void)
+{
+	current->state = T_DEAD;
+	schedule();
+	panic("sched: a dead thread ran again");
+}
+
+void *thread_kstack_top(struct thread *t)
+{
+	return (char *)t->kstack + KSTACK_SIZE;
+}
+
+uint64_t thread_cpu_ns(const struct thread *t)
+{
+	return t->cpu_ns + (t == current ? arch_time_ns() - t->ran_since : 0);
+}
