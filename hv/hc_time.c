@@ -8,6 +8,7 @@
 static void set_oneshot(struct vcpu *v, uint64_t deadline)
 {
 	v->timer_deadline = deadline;
+	v->timer_fired = false; /* what fired before is superseded by this timer */
 	uint64_t now = now_ns();
 	timers_run(now); /* a deadline already past fires now */
 	timers_reprogram(now);

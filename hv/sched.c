@@ -127,7 +127,9 @@ void vcpu_block(struct vcpu *v)
 {
 	/* Blocking re-enables event delivery, as in Xen. */
 	v->info->evtchn_upcall_mask = 0;
-	if (v->info->evtchn_upcall_pending)
+	bool timer_fired = v->timer_fired;
+	v->timer_fired = false;
+	if (v->info->evtchn_upcall_pending || timer_fired)
 		return;
 	v->state = VCPU_BLOCKED;
 	cpu0.need_resched = true;

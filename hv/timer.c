@@ -14,7 +14,13 @@
 static void fire(struct vcpu *v)
 {
 	evtchn_send_virq(v->domain, VIRQ_TIMER);
-	vcpu_wake(v); /* a timer wakes a blocked vCPU even if VIRQ_TIMER is unbound */
+	/* A timer wakes a blocked vCPU even if VIRQ_TIMER is unbound; one that
+	 * fires just before the vCPU blocks makes that block return at once, so
+	 * "set_timer_op; SCHEDOP_block" cannot sleep forever. */
+	if (v->state == VCPU_BLOCKED)
+		vcpu_wake(v);
+	else
+		v->timer_fired = true;
 }
 
 void timers_run(uint64_t now)

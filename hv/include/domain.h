@@ -44,6 +44,7 @@ struct vcpu {
 	uint64_t timer_deadline; /* guest one-shot timer, 0 if none (ns since boot) */
 	uint64_t timer_period;	 /* guest periodic timer, 0 if none */
 	uint64_t timer_next;	 /* its next expiry */
+	bool timer_fired;	 /* a timer fired while it was not blocked */
 	bool polling;		 /* in SCHEDOP_poll: any event wakes it to re-check */
 	uint64_t poll_deadline;	 /* its timeout (system time), 0 = none */
 };
