@@ -72,6 +72,17 @@ if [ "$status" != 0 ]; then
 	echo "$user_out" | grep -q '^FAIL' || failed=$((failed + 1))
 fi
 
+echo "== native kernel (ring 0 on QEMU's bare PC; ring-3 output against PV's)"
+native_out=$(bash tests/native/run.sh "$build" 2>&1)
+status=$?
+echo "$native_out"
+passed=$((passed + $(echo "$native_out" | grep -c '^PASS')))
+failed=$((failed + $(echo "$native_out" | grep -c '^FAIL')))
+if [ "$status" != 0 ]; then
+	failures+=("native")
+	echo "$native_out" | grep -q '^FAIL' || failed=$((failed + 1))
+fi
+
 echo "== Bochs (segment limits enforced): isolation, and the self-test on a second CPU"
 # The self-test must run as many tests on Bochs as it did under QEMU.
 selftests=$(sed -n 's/^selftest: \([0-9]*\) passed, 0 failed$/\1/p' "$build/tests/boot_selftest.log")
