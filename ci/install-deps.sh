@@ -18,6 +18,7 @@ PACKAGES=(
 	clang-format                               # make format, checked by make check
 	python3                                    # test image mutator
 	util-linux                                 # script(1) to give Bochs a tty
+	gnuplot-nox                                # make bench: bench/ratios.svg
 )
 
 missing=()

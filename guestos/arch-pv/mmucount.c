@@ -6,9 +6,11 @@
  * the process's own start and exit cancel out. Printed per operation: the
  * hypercalls (those inside a multicall counted one by one) and the entries
  * into the hypervisor (a multicall is one; exceptions bounced count too).
+ * The same sums serve ring 3 through the hv_counters system call (bench/).
  */
 #include "pv.h"
 #include <public/domctl.h>
+#include <public/errno.h>
 
 #define PROGRAM "/mmucount"
 
@@ -26,6 +28,37 @@ static struct pv_domain_counters counters(void)
 	if (HYPERVISOR_domctl((uint32_t)&op))
 		panic("mmucount: domctl getcounters failed");
 	return op.u.counters;
+}
+
+/* The hv_counters system call: the totals, less every domctl made to answer it
+ * (this one included), so that readings differ only by what happened between. */
+int arch_hv_counters(struct uapi_hv_counters *out)
+{
+	static struct pv_domctl op;
+	static uint32_t reads;
+	op = (struct pv_domctl){ .cmd = PV_DOMCTL_getcounters,
+				 .interface_version = PV_DOMCTL_INTERFACE_VERSION,
+				 .domain = DOMID_SELF };
+	long rc = HYPERVISOR_domctl((uint32_t)&op);
+	if (rc)
+		return rc == -XEN_EPERM ? -UAPI_EPERM : -UAPI_ENOSYS;
+	const struct pv_domain_counters *c = &op.u.counters;
+	uint32_t hypercalls = 0, exceptions = 0;
+	for (int i = 0; i < 64; i++)
+		hypercalls += c->hypercalls[i];
+	for (int i = 0; i < 32; i++)
+		exceptions += c->exceptions[i];
+	hypercalls -= ++reads;
+	*out = (struct uapi_hv_counters){
+		.entries =
+		    hypercalls - pv_mmu_stats.multicall_inner + exceptions + c->other_entries,
+		.hypercalls = hypercalls,
+		.exceptions = exceptions,
+		.interrupts = c->interrupts,
+		.pt_updates = c->pt_updates,
+		.tlb_flushes = c->tlb_flushes,
+	};
+	return 0;
 }
 
 /* Counter deltas over one run of the program, without the domctl that reads them. */

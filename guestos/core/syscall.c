@@ -19,3 +19,17 @@ void syscall_dispatch(struct arch_regs *r)
 	long ret = fn ? fn(a, r) : -UAPI_ENOSYS;
 	arch_regs_set_result(r, (uint32_t)ret);
 }
+
+/* No hypervisor under this port (native): nothing to count. */
+__attribute__((weak)) int arch_hv_counters(struct uapi_hv_counters *c)
+{
+	(void)c;
+	return -UAPI_ENOSYS;
+}
+
+SYSCALL_DEFINE(hv_counters)
+{
+	struct uapi_hv_counters c;
+	int rc = arch_hv_counters(&c);
+	return rc ? rc : copy_to_user(a[0], &c, sizeof(c));
+}

@@ -112,6 +112,12 @@ int arch_set_kernel_stack(uint32_t sp);
  * domUs named by boot=; PV domU: its role). May not return (a domU's role). */
 void arch_services(const char *cmdline);
 
+/* The hypervisor's counters for this domain, for the hv_counters system call
+ * (PV: domctl getcounters; a port with no hypervisor need not define it: the
+ * core's weak default answers -UAPI_ENOSYS). 0 or a negative errno. */
+struct uapi_hv_counters;
+int arch_hv_counters(struct uapi_hv_counters *c);
+
 /* Power (PV: SCHEDOP_shutdown; native: the exit port). */
 noreturn void arch_shutdown(unsigned reason);
 

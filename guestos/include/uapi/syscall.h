@@ -10,7 +10,7 @@
 #ifndef UAPI_SYSCALL_H
 #define UAPI_SYSCALL_H
 
-#define UAPI_VERSION 2 /* of this header and uapi/errno.h together */
+#define UAPI_VERSION 3 /* of this header and uapi/errno.h together */
 
 /*
  * Calling convention: `int $0x80` with EAX = system-call number and the arguments in
@@ -112,6 +112,10 @@
 	   private memory only (fd -1, pgoff 0), zero-filled on first touch; addr        \
 	   is a hint unless UAPI_MAP_FIXED */                                            \
 	X(192, mmap2, 6)                                                                 \
+	/* hv_counters(struct uapi_hv_counters *buf): 0; the hypervisor's counters for   \
+	   this domain (Paravane's own call: 223 is unused on Linux i386, which answers  \
+	   -ENOSYS, as does a kernel with no hypervisor under it) */                     \
+	X(223, hv_counters, 1)                                                           \
 	/* exit_group(int status): ends every thread of the process; never returns */    \
 	X(252, exit_group, 1)
 
@@ -280,11 +284,29 @@ struct uapi_tms {
 };
 #define UAPI_CLK_TCK 100 /* ticks per second in times() (Linux's USER_HZ) */
 
+/*
+ * struct uapi_hv_counters for hv_counters (223): running totals for the caller's
+ * domain since it was built, less the hypervisor work of every hv_counters call
+ * itself, so two readings differ by exactly what happened between them.
+ * Programs subtract two readings (bench/, docs/processes.md section 7).
+ */
+struct uapi_hv_counters {
+	uint32_t entries;     /* entries into the hypervisor: hypercalls (a multicall
+				 once), exceptions bounced and other entries; not
+				 hardware interrupts, counted below */
+	uint32_t hypercalls;  /* hypercalls, each one inside a multicall counted */
+	uint32_t exceptions;  /* exceptions taken from the domain and bounced */
+	uint32_t interrupts;  /* hardware interrupts taken while it ran */
+	uint32_t pt_updates;  /* page-table entries the hypervisor wrote for it */
+	uint32_t tlb_flushes; /* full TLB flushes (CR3 loads included) done for it */
+};
+
 _Static_assert(sizeof(struct uapi_stat) == 64, "Linux i386 struct stat is 64 bytes");
 _Static_assert(sizeof(struct uapi_timeval) == 8, "struct timeval is 8 bytes");
 _Static_assert(sizeof(struct uapi_timezone) == 8, "struct timezone is 8 bytes");
 _Static_assert(sizeof(struct uapi_timespec) == 8, "struct timespec is 8 bytes");
 _Static_assert(sizeof(struct uapi_tms) == 16, "struct tms is 16 bytes");
+_Static_assert(sizeof(struct uapi_hv_counters) == 24, "struct uapi_hv_counters is 24 bytes");
 
 #endif /* !__ASSEMBLER__ */
 #endif

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# `make bench`: the bench program (examples/bench) under the PV port (hv.elf +
+# dom0.elf) and, when it has been built, under the native port (native.elf), in
+# the same session under QEMU TCG; then bench/REPORT.md and bench/ratios.svg.
+# Each row runs in a boot of its own, the two ports alternating, several rounds.
+#
+#   bench/run.sh [smoke]     smoke: tiny counts, one boot per port, and the
+#                            report written to BUILD/bench/ instead
+#
+# Environment: BUILD (default build), NATIVE_ELF (default BUILD/native.elf),
+# BENCH_MEM (MiB for each kernel, default 80), BENCH_ROUNDS (default 3),
+# QEMU (default qemu-system-i386), QEMU_ACCEL (default tcg).
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+build=${BUILD:-build}
+work="$build/bench"
+mode=${1:-full}
+out=bench
+[ "$mode" = smoke ] && out=$work
+native_elf=${NATIVE_ELF:-$build/native.elf}
+QEMU=${QEMU:-qemu-system-i386}
+mkdir -p "$work" "$out"
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+for f in hv.elf dom0.elf examples/bench.elf; do
+	[ -f "$build/$f" ] || die "$build/$f is missing (make all)"
+done
+command -v gnuplot >/dev/null || die "gnuplot is missing (Debian gnuplot-nox: make deps)"
+
+# The initrd: every example program, stripped, as /NAME (as tests/run.sh makes it).
+rm -rf "$work/userland" && mkdir -p "$work/userland"
+for elf in "$build"/examples/*.elf; do
+	"${CROSS:-i686-linux-gnu-}strip" -o "$work/userland/$(basename "$elf" .elf)" "$elf" ||
+		die "cannot strip $elf"
+done
+(cd "$work/userland" && ls | cpio --quiet -o -H newc) >"$work/userland.cpio" ||
+	die "cannot pack $work/userland.cpio"
+
+# The same memory for both kernels: dom0 gets BENCH_MEM MiB from the hypervisor
+# (which manages at most 96), the native kernel a PC with BENCH_MEM MiB. Under TCG
+# the first write to a frame that last held executed code is slow (QEMU drops the
+# code translated from it), so the kernels must go through equally many frames.
+mem=${BENCH_MEM:-80}
+rounds=${BENCH_ROUNDS:-3}
+qemu_flags=(-accel "${QEMU_ACCEL:-tcg}" -cpu qemu32,+nx -nodefaults
+	-bios /usr/share/qemu/qboot.rom -display none -serial stdio -no-reboot
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+# qemu_command PORT ARGS: sets cmd to the QEMU command line that runs bench ARGS
+# (words joined by +) under PORT, and shown to the same line quoted for a shell.
+qemu_command() {
+	if [ "$1" = pv ]; then
+		cmd=("$QEMU" "${qemu_flags[@]}" -m 128 -kernel "$build/hv.elf" -append "dom0_mem=${mem}M"
+			-initrd "$build/dom0.elf init=bench:$2,$work/userland.cpio")
+	else
+		cmd=("$QEMU" "${qemu_flags[@]}" -m "$mem" -kernel "$native_elf"
+			-initrd "$work/userland.cpio init=bench:$2")
+	fi
+	shown="${cmd[*]:0:${#cmd[@]}-1} \"${cmd[${#cmd[@]}-1]}\""
+}
+
+# boot PORT ARGS LOG: one boot, bounded; it must power off (status 1) after the
+# program's last line. Its bench: lines are appended to LOG.
+boot() {
+	local port=$1 args=$2 log=$3 raw="$work/last.log" status
+	qemu_command "$port" "$args"
+	timeout --kill-after=5 600 "${cmd[@]}" </dev/null >"$raw" 2>&1
+	status=$?
+	tr -d '\r' <"$raw" | grep '^bench: ' >>"$log"
+	[ "$status" = 1 ] || die "the $port run of \"$args\" exited with status $status, not 1 (see $raw)"
+	tr -d '\r' <"$raw" | grep -q '^bench: done' || die "the $port run of \"$args\" did not finish (see $raw)"
+}
+
+ports=(pv)
+if [ -f "$native_elf" ]; then
+	ports+=(native)
+else
+	echo "bench: $native_elf is missing: the report has the PV columns only"
+	export BENCH_NATIVE_MISSING="$native_elf was not found when this report was made"
+fi
+for port in "${ports[@]}"; do : >"$work/$port.log"; done
+
+# Full: every row in a boot of its own (no row inherits another's memory), the
+# ports alternating and taking turns to go first, BENCH_ROUNDS times over.
+# Smoke: one boot per port with every row.
+if [ "$mode" = smoke ]; then
+	for port in "${ports[@]}"; do boot "$port" smoke "$work/$port.log"; done
+else
+	rows=$(python3 bench/report.py --rows) || die "report.py --rows failed"
+	for round in $(seq "$rounds"); do
+		echo "bench: round $round of $rounds"
+		for row in $rows; do
+			order=("${ports[@]}")
+			[ $((round % 2)) = 0 ] && [ "${#ports[@]}" = 2 ] && order=(native pv)
+			for port in "${order[@]}"; do boot "$port" "samples+$row" "$work/$port.log"; done
+		done
+	done
+fi
+for port in "${ports[@]}"; do grep -v ' samples ' "$work/$port.log" | sed "s/^/$port: /"; done
+
+qemu_command pv "$([ "$mode" = smoke ] && echo smoke || echo samples+ROW)"
+export BENCH_PV_CMD="$shown"
+export BENCH_MEM=$mem BENCH_ROUNDS_TEXT="$([ "$mode" = smoke ] && echo "one boot per port with every row (smoke)" ||
+	echo "$rounds rounds; in each, every row in a boot of its own, the ports alternating")"
+logs=("$work/pv.log")
+if [ "${#ports[@]}" = 2 ]; then
+	qemu_command native "$([ "$mode" = smoke ] && echo smoke || echo samples+ROW)"
+	export BENCH_NATIVE_CMD="$shown"
+	logs+=("$work/native.log")
+fi
+native=$((${#ports[@]} - 1))
+
+BENCH_DATE=$(date -u +%Y-%m-%d)
+BENCH_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git status --porcelain -- hv guestos libc-shim examples 2>/dev/null)" ] &&
+	BENCH_COMMIT="$BENCH_COMMIT + uncommitted changes"
+BENCH_QEMU=$("$QEMU" --version | head -n1 | sed 's/ (.*//')
+BENCH_HOST="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(nproc) CPUs"
+export BENCH_DATE BENCH_COMMIT BENCH_QEMU BENCH_HOST
+
+python3 bench/report.py "$out" "${logs[@]}" || die "report.py failed"
+gnuplot -e "dat='$out/ratios.dat'; out='$out/ratios.svg'; native=$native" bench/ratios.gp ||
+	die "gnuplot failed"
+rm -f "$out/ratios.dat"
+echo "bench: wrote $out/REPORT.md and $out/ratios.svg"
