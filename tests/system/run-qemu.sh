@@ -8,6 +8,8 @@
 #   initrd:  second module, relative to BUILD_DIR, then its args (optional)
 #   exit:    the exact QEMU exit status required
 #   expect:  an extended regex that must match a serial line; expects match in order
+#   anywhere: an extended regex that must match some serial line, in any order
+#            (for output of domains that run concurrently)
 #   reject:  an extended regex that must match no serial line
 #   timeout: seconds (default 30)
 #   stdin:   a line typed on the serial console (QEMU's stdin) one second in
@@ -64,6 +66,11 @@ while IFS= read -r re; do
 	[ -n "$found" ] || fail "no line matching /$re/ (in order)"
 	line=$((line + found))
 done < <(field expect)
+
+while IFS= read -r re; do
+	[ -z "$re" ] && continue
+	grep -q -E -- "$re" "$log" || fail "no line matching /$re/ (anywhere)"
+done < <(field anywhere)
 
 while IFS= read -r re; do
 	[ -z "$re" ] && continue
