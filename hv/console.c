@@ -1,58 +1,31 @@
 /* The hypervisor console: a 16550 UART on COM1, and printk on top of it. */
 #include <hv.h>
 #include <fmt.h>
-#include <x86.h>
-
-#define COM1 0x3F8
-#define UART_LSR 5
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY 0x20
-#define LSR_TX_IDLE 0x40
+#include <pc/uart16550.h>
 
 void console_init(void)
 {
-	outb(COM1 + 1, 0x00); /* no UART interrupts: we poll */
-	outb(COM1 + 3, 0x80); /* DLAB on */
-	outb(COM1 + 0, 0x01); /* 115200 baud */
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03); /* 8N1, DLAB off */
-	outb(COM1 + 2, 0xC7); /* FIFOs on and cleared */
-	outb(COM1 + 4, 0x03); /* DTR, RTS */
-}
-
-static void uart_putc(char c)
-{
-	while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
-		cpu_relax();
-	outb(COM1, (uint8_t)c);
+	uart16550_init(UART_COM1);
 }
 
 void console_write(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			uart_putc('\r');
-		uart_putc(s[i]);
-	}
+	uart16550_write(UART_COM1, s, n);
 }
 
 void console_flush(void)
 {
-	while (!(inb(COM1 + UART_LSR) & LSR_TX_IDLE))
-		cpu_relax();
+	uart16550_flush(UART_COM1);
 }
 
 bool console_input_pending(void)
 {
-	return inb(COM1 + UART_LSR) & LSR_DATA_READY;
+	return uart16550_input_pending(UART_COM1);
 }
 
 size_t console_read(char *buf, size_t n)
 {
-	size_t got = 0;
-	while (got < n && (inb(COM1 + UART_LSR) & LSR_DATA_READY))
-		buf[got++] = (char)inb(COM1);
-	return got;
+	return uart16550_read(UART_COM1, buf, n);
 }
 
 int printk(const char *fmt, ...)

@@ -68,6 +68,8 @@ static int validate_l1(uint32_t mfn, uint16_t owner)
 {
 	const uint64_t *e = entries(mfn);
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		if (!(e[i] & _PAGE_PRESENT))
+			continue; /* l1e_get would take nothing: skip the calls */
 		int rc = l1e_get(e[i], owner, owner);
 		if (rc) {
 			while (i--)
@@ -83,6 +85,8 @@ static int validate_l2(uint32_t mfn, uint16_t owner, unsigned type)
 	uint64_t *e = entries(mfn);
 	unsigned n = l2_guest_slots(type);
 	for (unsigned i = 0; i < n; i++) {
+		if (!(e[i] & _PAGE_PRESENT))
+			continue; /* l2e_get would take nothing: skip the calls */
 		int rc = l2e_get(e[i], owner);
 		if (rc) {
 			while (i--)

@@ -3,33 +3,19 @@
  * Guests get the same scale in their vcpu_time_info and compute time themselves.
  */
 #include <hv.h>
+#include <pc/clock.h>
 #include <string.h>
 #include <x86.h>
 
-#define PIT_HZ 1193182u
 #define CALIBRATE_MS 10
 
 static uint64_t boot_tsc, tsc_freq;
 static uint32_t scale_mul; /* ns = ((tsc_delta << scale_shift) * scale_mul) >> 32 */
 static int8_t scale_shift;
 
-/* Count TSC ticks while PIT channel 2 counts down CALIBRATE_MS milliseconds. */
-static uint64_t measure_tsc_hz(void)
-{
-	uint16_t count = PIT_HZ / (1000 / CALIBRATE_MS);
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(0x43, 0xB0);			/* channel 2, lo/hi, mode 0 */
-	outb(0x42, count & 0xFF);
-	outb(0x42, count >> 8);
-	uint64_t t0 = rdtsc();
-	while (!(inb(0x61) & 0x20))
-		cpu_relax();
-	return (rdtsc() - t0) * (1000 / CALIBRATE_MS);
-}
-
 void time_init(void)
 {
-	tsc_freq = measure_tsc_hz();
+	tsc_freq = pit_tsc_hz(CALIBRATE_MS);
 	if (tsc_freq < 1000000)
 		panic("TSC calibration failed (%u Hz)", (uint32_t)tsc_freq);
 	/* Pick the shift so that mul = 2^32 * 1e9 / (hz << shift) fits in 32 bits. */
@@ -85,39 +71,13 @@ void time_update_vcpu(struct vcpu *v)
 
 static uint32_t wallclock_at_boot;
 
-static uint8_t cmos(uint8_t reg)
-{
-	outb(0x70, reg);
-	return inb(0x71);
-}
-
-static unsigned bcd(uint8_t v, bool binary)
-{
-	return binary ? v : (v >> 4) * 10 + (v & 15);
-}
-
-/* Days from 1970-01-01 to the given civil date (proleptic Gregorian). */
-static uint32_t days_since_epoch(unsigned y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	unsigned era = y / 400, yoe = y - era * 400;
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 void wallclock_init(void)
 {
-	while (cmos(0x0A) & 0x80) /* an update is in progress */
-		cpu_relax();
-	bool binary = cmos(0x0B) & 4;
-	unsigned sec = bcd(cmos(0x00), binary), min = bcd(cmos(0x02), binary);
-	unsigned hour = bcd(cmos(0x04), binary), day = bcd(cmos(0x07), binary);
-	unsigned mon = bcd(cmos(0x08), binary), year = 2000 + bcd(cmos(0x09), binary);
-	wallclock_at_boot =
-	    days_since_epoch(year, mon, day) * 86400u + hour * 3600 + min * 60 + sec;
-	printk("hv: wall clock %04u-%02u-%02u %02u:%02u:%02u UTC\n", year, mon, day, hour, min,
-	       sec);
+	struct rtc_time t;
+	rtc_read(&t);
+	wallclock_at_boot = (uint32_t)rtc_unix_seconds(&t);
+	printk("hv: wall clock %04u-%02u-%02u %02u:%02u:%02u UTC\n", t.year, t.mon, t.day, t.hour,
+	       t.min, t.sec);
 }
 
 uint32_t boot_wallclock(void)

@@ -14,29 +14,6 @@ struct ex_entry {
 };
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
-static const char *const exception_names[32] = {
-	"divide error",
-	"debug",
-	"NMI",
-	"breakpoint",
-	"overflow",
-	"bound range",
-	"invalid opcode",
-	"device not available",
-	"double fault",
-	"coprocessor overrun",
-	"invalid TSS",
-	"segment not present",
-	"stack fault",
-	"general protection",
-	"page fault",
-	"reserved",
-	"x87 error",
-	"alignment check",
-	"machine check",
-	"SIMD error",
-};
-
 static bool has_error_code(unsigned v)
 {
 	return v == 8 || (v >= 10 && v <= 14) || v == 17;
@@ -57,9 +34,8 @@ void dump_regs(const struct cpu_regs *r)
 
 static noreturn void hv_fatal(struct cpu_regs *r)
 {
-	printk("hv: fatal %s in the hypervisor\n", r->vector < 32 && exception_names[r->vector]
-						       ? exception_names[r->vector]
-						       : "interrupt");
+	const char *name = x86_exception_name(r->vector);
+	printk("hv: fatal %s in the hypervisor\n", name ? name : "interrupt");
 	dump_regs(r);
 	panic("hypervisor fault");
 }
@@ -141,6 +117,7 @@ static void guest_exception(struct cpu_regs *r)
 {
 	struct vcpu *v = current;
 	unsigned vector = r->vector;
+	const char *name = x86_exception_name(vector);
 
 	v->domain->stats.exceptions[vector]++;
 	if (vector == 14)
@@ -149,13 +126,12 @@ static void guest_exception(struct cpu_regs *r)
 		return;
 	if (!v->traps[vector].address) {
 		printk("hv: d%u: %s with no guest handler\n", v->domain->id,
-		       exception_names[vector] ? exception_names[vector] : "exception");
+		       name ? name : "exception");
 		domain_crash(v->domain, "unhandled exception", r);
 	}
 	if (!bounce_to_guest(v, r, vector, has_error_code(vector), r->error_code)) {
 		printk("hv: d%u: fault while bouncing %s to the guest (stack %08x)\n",
-		       v->domain->id, exception_names[vector],
-		       ring_of(r) == 3 ? v->kernel_sp : r->esp);
+		       v->domain->id, name, ring_of(r) == 3 ? v->kernel_sp : r->esp);
 		domain_crash(v->domain, "fault while bouncing", r);
 	}
 }

@@ -10,7 +10,8 @@
 #   make run-native     boots it with the example programs as its initrd:
 #                       make run-native NATIVE_ARGS="init=hello"
 
-NATIVE_SRC := $(wildcard guestos/core/*.c guestos/arch-native/*.c guestos/arch-native/*.S)
+NATIVE_SRC := $(wildcard guestos/core/*.c guestos/arch-x86/*.c guestos/arch-x86/*.S \
+	guestos/arch-native/*.c guestos/arch-native/*.S lib/pc/*.c)
 NATIVE_OBJ := $(patsubst %,$(B)/native-obj/%.o,$(NATIVE_SRC) $(LIB_SRC))
 NATIVE_ARGS ?= selftest
 

@@ -77,11 +77,11 @@ $(USER_B)/user/libshim.a: $(USER_SHIM_OBJ)
 	rm -f $@
 	$(USER_AR) rcs $@ $^
 
+# Programs may also use libc-shim's internals: raw system calls (shim.h).
 $(USER_B)/user-obj/examples/%.o: examples/% $(USER_NEWLIB_PREFIX_FILE)
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CPPFLAGS) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+	$(USER_CC) $(USER_CPPFLAGS) -Ilibc-shim -Iguestos/include $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
-# Test programs may also use libc-shim's internals (raw system calls).
 $(USER_B)/user-obj/tests/user/%.o: tests/user/% $(USER_NEWLIB_PREFIX_FILE)
 	@mkdir -p $(@D)
 	$(USER_CC) $(USER_CPPFLAGS) -Ilibc-shim -Iguestos/include $(USER_CFLAGS) -MMD -MP -c $< -o $@

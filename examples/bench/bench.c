@@ -28,8 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The Paravane ABI header (stdint.h only): struct uapi_hv_counters. */
-#include "../../guestos/include/uapi/syscall.h"
+/* Raw system calls (libc-shim) and the Paravane ABI: struct uapi_hv_counters. */
+#include "shim.h"
 
 #define SELF "/bench"
 #define PAGE 4096
@@ -37,31 +37,11 @@
 
 extern char **environ;
 
-static long syscall6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	long r;
-	long args[2] = { f, nr };
-	__asm__ volatile("push %%ebp\n\t"
-			 "mov 0(%%eax), %%ebp\n\t"
-			 "mov 4(%%eax), %%eax\n\t"
-			 "int $0x80\n\t"
-			 "pop %%ebp"
-			 : "=a"(r)
-			 : "a"(args), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
-			 : "memory");
-	return r;
-}
-
-static int failed(long r)
-{
-	return (unsigned long)r >= (unsigned long)-UAPI_MAX_ERRNO;
-}
-
 static char *map_anon(uint32_t bytes)
 {
-	long r = syscall6(UAPI_SYS_mmap2, 0, (long)bytes, UAPI_PROT_READ | UAPI_PROT_WRITE,
-			  UAPI_MAP_PRIVATE | UAPI_MAP_ANONYMOUS, -1, 0);
-	if (failed(r)) {
+	long r = shim_syscall6(UAPI_SYS_mmap2, 0, (long)bytes, UAPI_PROT_READ | UAPI_PROT_WRITE,
+			       UAPI_MAP_PRIVATE | UAPI_MAP_ANONYMOUS, -1, 0);
+	if (shim_failed(r)) {
 		printf("bench: mmap2 of %lu bytes failed (%ld)\n", (unsigned long)bytes, r);
 		exit(1);
 	}
@@ -70,7 +50,7 @@ static char *map_anon(uint32_t bytes)
 
 static void unmap(char *p, uint32_t bytes)
 {
-	syscall6(UAPI_SYS_munmap, (long)p, (long)bytes, 0, 0, 0, 0);
+	shim_syscall6(UAPI_SYS_munmap, (long)p, (long)bytes, 0, 0, 0, 0);
 }
 
 static inline uint64_t rdtsc(void)
@@ -94,7 +74,8 @@ static void read_counters(uint32_t out[NCOUNTERS])
 {
 	struct uapi_hv_counters c;
 	memset(out, 0, NCOUNTERS * sizeof(uint32_t));
-	if (!have_counters || failed(syscall6(UAPI_SYS_hv_counters, (long)&c, 0, 0, 0, 0, 0)))
+	if (!have_counters ||
+	    shim_failed(shim_syscall6(UAPI_SYS_hv_counters, (long)&c, 0, 0, 0, 0, 0)))
 		return;
 	out[0] = c.entries;
 	out[1] = c.hypercalls;
@@ -384,7 +365,8 @@ int main(int argc, char **argv)
 	}
 	int reps = smoke ? 3 : 11;
 	struct uapi_hv_counters probe;
-	have_counters = !failed(syscall6(UAPI_SYS_hv_counters, (long)&probe, 0, 0, 0, 0, 0));
+	have_counters =
+	    !shim_failed(shim_syscall6(UAPI_SYS_hv_counters, (long)&probe, 0, 0, 0, 0, 0));
 	printf("bench: start mode=%s unit=tsc reps=%d counters=%s\n", smoke ? "smoke" : "full",
 	       reps, have_counters ? "hypervisor" : "none");
 	int done = 0;

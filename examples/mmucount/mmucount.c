@@ -15,38 +15,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "shim.h" /* raw system calls */
+
 #define SELF "/mmucount"
 #define PAGE 4096
 
 extern char **environ;
 
-static long raw6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	long r;
-	long args[2] = { f, nr };
-	__asm__ volatile("push %%ebp\n\t"
-			 "mov 0(%%eax), %%ebp\n\t"
-			 "mov 4(%%eax), %%eax\n\t"
-			 "int $0x80\n\t"
-			 "pop %%ebp"
-			 : "=a"(r)
-			 : "a"(args), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
-			 : "memory");
-	return r;
-}
-
 static char *anon(int pages)
 {
-	long r = raw6(192 /* mmap2 */, 0, (long)pages * PAGE + PAGE, 3, 0x22, -1, 0);
-	return (unsigned long)r >= (unsigned long)-4095 ? NULL : (char *)r;
+	long r = sys_mmap2(0, (long)pages * PAGE + PAGE, UAPI_PROT_READ | UAPI_PROT_WRITE,
+			   UAPI_MAP_PRIVATE | UAPI_MAP_ANONYMOUS, -1, 0);
+	return shim_failed(r) ? NULL : (char *)r;
 }
 
 static void null_calls(int n)
 {
-	for (int i = 0; i < n; i++) {
-		long r;
-		__asm__ volatile("int $0x80" : "=a"(r) : "a"(20) : "memory");
-	}
+	for (int i = 0; i < n; i++)
+		sys_getpid();
 }
 
 static void faults(int n)

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "shim.h"
+
 #define SELF "/syscalls"
 
 /* newlib declares nanosleep only with _POSIX_TIMERS, which i686-elf lacks. */
@@ -44,27 +46,8 @@ static void check_(int ok, const char *what, const char *expr, int line)
 #define CHECK(what, cond) check_(!!(cond), (what), #cond, __LINE__)
 
 /* ---- Raw system calls, for the ones newlib has no function for -------------- */
+/* (sys_NAME and shim_syscallN from libc-shim's shim.h, numbers from uapi/syscall.h) */
 
-static long raw(long nr, long a, long b, long c, long d, long e, long f)
-{
-	long r;
-	long args[2] = { f, nr };
-	__asm__ volatile("push %%ebp\n\t"
-			 "mov 0(%%eax), %%ebp\n\t"
-			 "mov 4(%%eax), %%eax\n\t"
-			 "int $0x80\n\t"
-			 "pop %%ebp"
-			 : "=a"(r)
-			 : "a"(args), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
-			 : "memory");
-	return r;
-}
-
-#define SYS_TIME 13
-#define SYS_BRK 45
-#define SYS_MUNMAP 91
-#define SYS_WAIT4 114
-#define SYS_MMAP2 192
 #define PROT_R 1
 #define PROT_W 2
 #define MAP_PRIV_ANON 0x22
@@ -73,8 +56,8 @@ static long raw(long nr, long a, long b, long c, long d, long e, long f)
 
 static void *map(void *addr, size_t len, int prot, int flags)
 {
-	long r = raw(SYS_MMAP2, (long)addr, (long)len, prot, flags, -1, 0);
-	if ((unsigned long)r >= (unsigned long)-4095) {
+	long r = sys_mmap2((long)addr, (long)len, prot, flags, -1, 0);
+	if (shim_failed(r)) {
 		errno = (int)-r; /* Linux numbers: fine for the few compared here */
 		return NULL;
 	}
@@ -112,16 +95,15 @@ static void basic(void)
 {
 	pid_t me = getpid();
 	CHECK("getpid is positive and stable", me > 0 && getpid() == me);
-	CHECK("an unknown system call fails with ENOSYS", raw(222, 0, 0, 0, 0, 0, 0) == -38);
+	CHECK("an unknown system call fails with ENOSYS", shim_syscall0(222) == -38);
 	struct timeval tv0, tv1;
 	CHECK("gettimeofday", gettimeofday(&tv0, NULL) == 0);
 	CHECK("the wall clock is after 2020", tv0.tv_sec > 1577836800 && tv0.tv_usec < 1000000);
 	int32_t t = 0;
-	long now = raw(SYS_TIME, (long)&t, 0, 0, 0, 0, 0);
+	long now = sys_time((long)&t);
 	CHECK("time agrees with gettimeofday",
 	      now == t && now - tv0.tv_sec <= 1 && now >= tv0.tv_sec);
-	CHECK("time with a bad pointer fails with EFAULT",
-	      raw(SYS_TIME, (long)BAD, 0, 0, 0, 0, 0) == -14);
+	CHECK("time with a bad pointer fails with EFAULT", sys_time((long)BAD) == -14);
 	struct tms tms;
 	clock_t c0 = times(&tms);
 	struct timespec ts = { 0, 30 * 1000 * 1000 };
@@ -133,7 +115,7 @@ static void basic(void)
 	ts.tv_nsec = 1000000000;
 	CHECK("nanosleep refuses 1e9 ns", nanosleep(&ts, NULL) == -1 && errno == EINVAL);
 	CHECK("nanosleep with a bad pointer fails with EFAULT", /* (the shim reads it first) */
-	      raw(162, (long)BAD, 0, 0, 0, 0, 0) == -14);
+	      sys_nanosleep((long)BAD, 0) == -14);
 }
 
 /* ---- files: the console, the initrd, descriptors --------------------------- */
@@ -226,9 +208,8 @@ static void memory(void)
 	memset(p, 0x11, 65536);
 	CHECK("new heap pages are usable", p[0] == 0x11 && p[65535] == 0x11);
 	CHECK("sbrk shrinks the break", sbrk(-65536) == brk0 + 65536 && sbrk(0) == brk0);
-	long cur = raw(SYS_BRK, 0, 0, 0, 0, 0, 0);
-	CHECK("brk refuses the kernel's addresses",
-	      raw(SYS_BRK, (long)0xC0100000, 0, 0, 0, 0, 0) == cur);
+	long cur = sys_brk(0);
+	CHECK("brk refuses the kernel's addresses", sys_brk((long)0xC0100000) == cur);
 	char *m = malloc(1 << 20);
 	CHECK("malloc 1 MiB", m != NULL);
 	if (m)
@@ -241,16 +222,14 @@ static void memory(void)
 	if (a)
 		a[5000] = 'x';
 	CHECK("mmap2 memory keeps what was written", a && a[5000] == 'x');
-	CHECK("munmap", raw(SYS_MUNMAP, (long)a, 3 * 4096, 0, 0, 0, 0) == 0);
+	CHECK("munmap", sys_munmap((long)a, 3 * 4096) == 0);
 	char *fixed = map((void *)0x50000000, 4096, PROT_R | PROT_W, MAP_PRIV_ANON | MAP_FIXED_);
 	CHECK("mmap2 MAP_FIXED lands where asked", fixed == (void *)0x50000000);
-	CHECK("munmap of a range half unmapped",
-	      raw(SYS_MUNMAP, 0x50000000, 8192, 0, 0, 0, 0) == 0);
+	CHECK("munmap of a range half unmapped", sys_munmap(0x50000000, 8192) == 0);
 	CHECK("mmap2 MAP_SHARED is refused",
 	      !map(NULL, 4096, PROT_R, 0x21 | MAP_SHARED_) && errno == EINVAL);
 	CHECK("mmap2 of 0 bytes is refused", !map(NULL, 0, PROT_R, MAP_PRIV_ANON));
-	CHECK("munmap of an unaligned address is refused",
-	      raw(SYS_MUNMAP, 0x50000001, 4096, 0, 0, 0, 0) == -22);
+	CHECK("munmap of an unaligned address is refused", sys_munmap(0x50000001, 4096) == -22);
 	CHECK("a 1 MiB deep stack", recurse(256) == 0);
 }
 
@@ -309,7 +288,7 @@ static void hypercall(void)
 static void faults(void)
 {
 	unmapped_area = map(NULL, 4096, PROT_R | PROT_W, MAP_PRIV_ANON);
-	raw(SYS_MUNMAP, (long)unmapped_area, 4096, 0, 0, 0, 0);
+	sys_munmap((long)unmapped_area, 4096);
 	CHECK("NULL dereference: SIGSEGV", killed_by(in_child(touch_null), SIGSEGV));
 	CHECK("an unmapped page: SIGSEGV", killed_by(in_child(touch_unmapped), SIGSEGV));
 	CHECK("writing the program's text: SIGSEGV", killed_by(in_child(write_text), SIGSEGV));
@@ -394,7 +373,7 @@ static void cow(void)
 	write(p2[1], "x", 1);
 	static int32_t rusage[18];
 	rusage[0] = 123;
-	CHECK("wait4 reaps it", raw(SYS_WAIT4, pid, (long)&status, 0, (long)rusage, 0, 0) == pid &&
+	CHECK("wait4 reaps it", sys_wait4(pid, (long)&status, 0, (long)rusage) == pid &&
 				    (status >> 8) == 3 && rusage[0] == 0);
 	close(p2[0]);
 	close(p2[1]);

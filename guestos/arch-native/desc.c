@@ -7,73 +7,33 @@
  * and the system call may be raised from ring 3.
  */
 #include "native.h"
-
-struct tss {
-	uint16_t link, pad0;
-	uint32_t esp0;
-	uint16_t ss0, pad1;
-	uint32_t esp1;
-	uint16_t ss1, pad2;
-	uint32_t esp2;
-	uint16_t ss2, pad3;
-	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
-	uint16_t es, pad4, cs, pad5, ss, pad6, ds, pad7, fs, pad8, gs, pad9, ldt, pad10;
-	uint16_t trap, iomap_base;
-} __attribute__((packed));
-
-struct table_reg {
-	uint16_t limit;
-	uint32_t base;
-} __attribute__((packed));
+#include <x86_desc.h>
 
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t idt[256] __attribute__((aligned(8)));
-static struct tss tss __attribute__((aligned(128)));
-static struct tss df_tss __attribute__((aligned(128)));
+static struct x86_tss tss __attribute__((aligned(128)));
+static struct x86_tss df_tss __attribute__((aligned(128)));
 static uint8_t df_stack[4096] __attribute__((aligned(16)));
 extern char boot_stack_top[];
 
-/* A flat code or data descriptor: base 0, 4 GiB, 32-bit, accessed. */
-static uint64_t seg_desc(unsigned dpl, bool code)
-{
-	uint64_t access = 0x80 | (dpl << 5) | 0x10 | (code ? 0xB : 0x3);
-	return 0xFFFF | (access << 40) | (0xFull << 48) | (0xCull << 52);
-}
+#define FLAT_4G 0xFFFFF /* a segment's limit in pages: all 4 GiB */
 
-static uint64_t gate(uint32_t eip, unsigned dpl)
+static uint64_t tss_desc(const struct x86_tss *t)
 {
-	uint64_t type = 0x80 | (dpl << 5) | 0xE; /* interrupt gate: IF cleared on entry */
-	return (eip & 0xFFFF) | ((uint64_t)KERNEL_CS << 16) | (type << 40) |
-	       ((uint64_t)(eip >> 16) << 48);
-}
-
-static uint64_t tss_desc(const struct tss *t)
-{
-	uint32_t base = (uint32_t)t, limit = sizeof(*t) - 1;
-	return (limit & 0xFFFF) | ((uint64_t)(base & 0xFFFFFF) << 16) | (0x89ull << 40) |
-	       ((uint64_t)(base >> 24) << 56);
+	return x86_tss_desc((uint32_t)t, sizeof(*t) - 1);
 }
 
 static void gdt_init(void)
 {
-	gdt[KERNEL_CS >> 3] = seg_desc(0, true);
-	gdt[KERNEL_DS >> 3] = seg_desc(0, false);
-	gdt[USER_CS >> 3] = seg_desc(3, true);
-	gdt[USER_DS >> 3] = seg_desc(3, false);
+	gdt[KERNEL_CS >> 3] = x86_seg_desc(FLAT_4G, 0, true);
+	gdt[KERNEL_DS >> 3] = x86_seg_desc(FLAT_4G, 0, false);
+	gdt[USER_CS >> 3] = x86_seg_desc(FLAT_4G, 3, true);
+	gdt[USER_DS >> 3] = x86_seg_desc(FLAT_4G, 3, false);
 	gdt[TSS_SEL >> 3] = tss_desc(&tss);
 	gdt[DF_TSS_SEL >> 3] = tss_desc(&df_tss);
 
-	struct table_reg gdtr = { sizeof(gdt) - 1, (uint32_t)gdt };
-	__asm__ volatile("lgdt %0\n\t"
-			 "ljmp %1, $1f\n"
-			 "1:\tmov %2, %%ds\n\t"
-			 "mov %2, %%es\n\t"
-			 "mov %2, %%ss\n\t"
-			 "mov %3, %%fs\n\t"
-			 "mov %3, %%gs"
-			 :
-			 : "m"(gdtr), "i"(KERNEL_CS), "r"(KERNEL_DS), "r"(0)
-			 : "memory");
+	struct x86_table_reg gdtr = { sizeof(gdt) - 1, (uint32_t)gdt };
+	X86_LOAD_GDT(gdtr, KERNEL_CS, KERNEL_DS);
 }
 
 static void tss_init(void)
@@ -81,7 +41,7 @@ static void tss_init(void)
 	tss.ss0 = KERNEL_DS;
 	tss.esp0 = (uint32_t)boot_stack_top;
 	tss.iomap_base = sizeof(tss); /* past the limit: no port is open to ring 3 */
-	__asm__ volatile("ltr %w0" : : "r"(TSS_SEL));
+	x86_ltr(TSS_SEL);
 
 	/* head.S's tables stay valid (they are in .bss) and map the kernel: good
 	 * enough for the report, whatever CR3 was when the fault came. */
@@ -109,11 +69,12 @@ static void idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++) {
 		unsigned dpl = (v == 3 || v == 4 || v == SYSCALL_VECTOR) ? 3 : 0;
-		idt[v] = gate((uint32_t)trap_stubs + TRAP_STUB_SIZE * v, dpl);
+		/* interrupt gates: IF cleared on entry */
+		idt[v] = x86_gate(KERNEL_CS, (uint32_t)trap_stubs + TRAP_STUB_SIZE * v, dpl, false);
 	}
-	idt[8] = ((uint64_t)DF_TSS_SEL << 16) | (0x85ull << 40); /* a task gate */
-	struct table_reg idtr = { sizeof(idt) - 1, (uint32_t)idt };
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	idt[8] = x86_task_gate(DF_TSS_SEL);
+	struct x86_table_reg idtr = { sizeof(idt) - 1, (uint32_t)idt };
+	x86_lidt(&idtr);
 }
 
 void desc_init(void)

@@ -12,12 +12,10 @@
  * until arch_mmu_flush, a switch or a return to user mode.
  */
 #include "native.h"
+#include <pc/lapic.h>
 
 #define PDE_KERNEL (PTE_P | PTE_RW | PTE_A)
 #define PDE_USER (PTE_P | PTE_RW | PTE_USER | PTE_A)
-#define INVLPG_MAX 8 /* beyond this many pages, flush the whole TLB */
-#define L2_SLOT(va) (((va) >> 21) & 511)
-#define L1_SLOT(va) (((va) >> 12) & 511)
 
 struct arch_as {
 	uint32_t l3;	/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
@@ -31,9 +29,7 @@ static struct arch_as *loaded;	 /* the one in CR3 */
 static struct arch_as *dead;	 /* destroyed while loaded: freed at the next switch */
 static uint32_t nr_frames;	 /* frames the direct map and pmem describe */
 
-static uint32_t invlpg_va[INVLPG_MAX];
-static unsigned nr_invlpg;
-static bool flush_all;
+static struct tlb_batch tlb; /* what changes to the loaded tables need */
 
 struct native_mmu_stats {
 	uint32_t invlpgs, tlb_flushes, switches;
@@ -42,11 +38,6 @@ struct native_mmu_stats {
 static uint64_t *table(uint32_t pfn)
 {
 	return pfn_to_virt(pfn);
-}
-
-static uint32_t entry_pfn(uint64_t e)
-{
-	return (uint32_t)((e & PTE_ADDR) >> PAGE_SHIFT);
 }
 
 static uint64_t maddr(uint32_t pfn)
@@ -61,33 +52,22 @@ uint32_t arch_pfn_to_mfn(uint32_t pfn)
 
 /* ---- TLB ------------------------------------------------------------------- */
 
-static void tlb_invalidate_later(uint32_t va)
-{
-	if (flush_all)
-		return;
-	if (nr_invlpg < INVLPG_MAX)
-		invlpg_va[nr_invlpg++] = va;
-	else
-		flush_all = true;
-}
-
 void arch_mmu_flush(void)
 {
-	if (flush_all) {
+	if (tlb.all) {
 		write_cr3(read_cr3());
 		native_mmu_stats.tlb_flushes++;
 	} else {
-		for (unsigned i = 0; i < nr_invlpg; i++)
-			invlpg(invlpg_va[i]);
-		native_mmu_stats.invlpgs += nr_invlpg;
+		for (unsigned i = 0; i < tlb.n; i++)
+			invlpg(tlb.va[i]);
+		native_mmu_stats.invlpgs += tlb.n;
 	}
-	flush_all = false;
-	nr_invlpg = 0;
+	tlb_batch_clear(&tlb);
 }
 
 void arch_flush_tlb(void)
 {
-	flush_all = true;
+	tlb.all = true;
 	arch_mmu_flush();
 }
 
@@ -100,7 +80,7 @@ static uint64_t *loaded_pte(uint32_t va)
 	uint64_t l2e = table(l2)[L2_SLOT(va)];
 	if (!(l2e & PTE_P) || (l2e & PTE_PS))
 		return NULL;
-	return &table(entry_pfn(l2e))[L1_SLOT(va)];
+	return &table(pte_frame(l2e))[L1_SLOT(va)];
 }
 
 int arch_set_pte(uint32_t va, uint64_t pte, bool flush)
@@ -126,11 +106,11 @@ static void free_tables(struct arch_as *as)
 			for (unsigned i = 0; i < 512; i++) {
 				if (!(l2[i] & PTE_P))
 					continue;
-				const uint64_t *l1 = table(entry_pfn(l2[i]));
+				const uint64_t *l1 = table(pte_frame(l2[i]));
 				for (unsigned j = 0; j < 512; j++)
 					if (l1[j] & PTE_P)
-						frame_put(entry_pfn(l1[j]));
-				frame_put(entry_pfn(l2[i]));
+						frame_put(pte_frame(l1[j]));
+				frame_put(pte_frame(l2[i]));
 			}
 			frame_put(as->l2[s]);
 		}
@@ -144,14 +124,9 @@ struct arch_as *arch_as_create(void)
 	struct arch_as *as = kzalloc(sizeof(*as));
 	if (!as)
 		return NULL;
-	as->l3 = frame_alloc_zeroed();
-	for (unsigned s = 0; s < 3; s++)
-		as->l2[s] = as->l3 == PMEM_NONE ? PMEM_NONE : frame_alloc_zeroed();
-	for (unsigned s = 0; s < 3; s++) {
-		if (as->l2[s] == PMEM_NONE) {
-			free_tables(as);
-			return NULL;
-		}
+	if (!pae_tables_alloc(&as->l3, as->l2, 3)) {
+		free_tables(as);
+		return NULL;
 	}
 	/* PAE's L3 entries take only P (and caching bits): RW, U and NX are reserved.
 	 * The CPU reads them at each CR3 load, so they never change after this. */
@@ -175,17 +150,12 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 			return -UAPI_ENOMEM;
 		*l2e = maddr(l1) | PDE_USER; /* nothing was cached for a non-present entry */
 	}
-	uint64_t *e = &table(entry_pfn(*l2e))[L1_SLOT(va)], old = *e, pte = 0;
-	if (prot) {
-		pte = maddr(pfn) | PTE_P | PTE_USER | PTE_A;
-		if (prot & ARCH_PROT_WRITE)
-			pte |= PTE_RW | PTE_D;
-		if (!(prot & ARCH_PROT_EXEC))
-			pte |= pte_nx;
-	}
+	uint64_t *e = &table(pte_frame(*l2e))[L1_SLOT(va)], old = *e, pte = 0;
+	if (prot)
+		pte = pte_user(pfn, prot, pte_nx);
 	*e = pte;
 	if (as == loaded && (old & PTE_P) && old != pte) /* the TLB may hold the old entry */
-		tlb_invalidate_later(va);
+		tlb_batch_add(&tlb, va);
 	return 0;
 }
 
@@ -194,12 +164,11 @@ int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *pro
 	uint64_t l2e = table(as->l2[va >> 30])[L2_SLOT(va)];
 	if (!(l2e & PTE_P))
 		return ARCH_AS_NO_TABLE;
-	uint64_t pte = table(entry_pfn(l2e))[L1_SLOT(va)];
+	uint64_t pte = table(pte_frame(l2e))[L1_SLOT(va)];
 	if (!(pte & PTE_P))
 		return 0;
-	*pfn = entry_pfn(pte);
-	*prot = ARCH_PROT_READ | ((pte & PTE_RW) ? ARCH_PROT_WRITE : 0) |
-		((pte & PTE_NX) ? 0 : ARCH_PROT_EXEC); /* without NX, all of them */
+	*pfn = pte_frame(pte);
+	*prot = pte_prot(pte);
 	return 1;
 }
 
@@ -214,8 +183,7 @@ static void load(struct arch_as *as)
 {
 	if (as != loaded) {
 		write_cr3((uint32_t)maddr(as->l3)); /* flushes the whole TLB: no global pages */
-		flush_all = false;
-		nr_invlpg = 0;
+		tlb_batch_clear(&tlb);
 		loaded = as;
 		native_mmu_stats.switches++;
 	} else {

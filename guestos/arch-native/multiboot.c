@@ -10,28 +10,9 @@
  * looks like the PV one, `-initrd "userland.cpio init=hello"`.
  */
 #include "native.h"
+#include <pc/multiboot.h>
 
-#define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002
-#define MBI_MEM 0x001
-#define MBI_CMDLINE 0x004
-#define MBI_MODS 0x008
-#define MBI_MMAP 0x040
 #define BOOT_MAP_END 0x35800000u /* what head.S maps: up to KERNEL_DIRECT_END */
-
-struct mb_info {
-	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
-	uint32_t mods_count, mods_addr;
-	uint32_t syms[4];
-	uint32_t mmap_length, mmap_addr;
-};
-struct mb_module {
-	uint32_t start, end, string, reserved;
-};
-struct mb_mmap {
-	uint32_t size;
-	uint64_t base, length;
-	uint32_t type;
-} __attribute__((packed));
 
 struct boot_info boot_info;
 
@@ -70,35 +51,30 @@ static void append_args(const char *cmdline)
 
 void multiboot_parse(uint32_t magic, uint32_t mbi_paddr)
 {
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+	struct multiboot_boot mb;
+	if (multiboot_read(magic, mbi_paddr, mb_ptr, &mb))
 		panic("not started by a multiboot loader (magic %#x)", magic);
-	const struct mb_info *mbi = mb_ptr(mbi_paddr, sizeof(*mbi));
 
-	if (mbi->flags & MBI_CMDLINE)
-		append_args(mb_ptr(mbi->cmdline, 1));
-	if (mbi->flags & MBI_MMAP) {
-		const uint8_t *p = mb_ptr(mbi->mmap_addr, mbi->mmap_length);
-		for (uint32_t off = 0; off + sizeof(struct mb_mmap) <= mbi->mmap_length;) {
-			const struct mb_mmap *e = (const void *)(p + off);
-			if (e->type == 1)
-				add_ram(e->base, e->length);
-			off += e->size + 4;
-		}
-	} else if (mbi->flags & MBI_MEM) {
-		add_ram(0, (uint64_t)mbi->mem_lower << 10);
-		add_ram(0x100000, (uint64_t)mbi->mem_upper << 10);
+	if (mb.cmdline)
+		append_args(mb.cmdline);
+	if (mb.has_mmap) {
+		for (unsigned i = 0; i < mb.nr_ram; i++)
+			add_ram(mb.ram[i].start, mb.ram[i].end - mb.ram[i].start);
+	} else if (mb.has_mem) {
+		add_ram(0, mb.mem_lower);
+		add_ram(0x100000, mb.mem_upper);
 	} else {
 		panic("the boot loader gave no memory map");
 	}
-	if ((mbi->flags & MBI_MODS) && mbi->mods_count) {
-		const struct mb_module *m = mb_ptr(mbi->mods_addr, sizeof(*m));
+	if (mb.nr_modules) {
+		const struct multiboot_module *m = &mb.modules[0];
 		mb_ptr(m->start, m->end - m->start);
 		boot_info.mod_start = m->start;
 		boot_info.mod_end = m->end;
-		if (m->string)
-			append_args(mb_ptr(m->string, 1));
-		if (mbi->mods_count > 1)
+		if (m->cmdline)
+			append_args(m->cmdline);
+		if (mb.nr_modules > 1)
 			printk("native: %u modules given; only the first (the initrd) is used\n",
-			       mbi->mods_count);
+			       mb.nr_modules);
 	}
 }

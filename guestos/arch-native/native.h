@@ -5,142 +5,27 @@
 #ifndef NATIVE_NATIVE_H
 #define NATIVE_NATIVE_H
 
-#include <kernel.h>
+#include "../arch-x86/arch_x86.h" /* struct arch_regs, PTE_*, USER_CS, <x86.h> */
 
 /*
  * Selectors: the same slots as the hypervisor's GDT (ring 0 at 0xe008/0xe010)
- * and the same ring-3 selectors as the PV ABI's (0xe02b/0xe033), so a program
- * sees identical segment registers on both ports.
+ * and the same ring-3 selectors as the PV ABI's (USER_CS and USER_DS,
+ * arch_x86.h), so a program sees identical segment registers on both ports.
  */
 #define KERNEL_CS 0xe008
 #define KERNEL_DS 0xe010
-#define USER_CS 0xe02b
-#define USER_DS 0xe033
 #define TSS_SEL 0xe040
 #define DF_TSS_SEL 0xe048 /* the double-fault task's */
 #define GDT_ENTRIES ((DF_TSS_SEL >> 3) + 1)
 
 /* IDT vectors besides the exceptions. */
 #define PIC_VECTOR_BASE 0x20 /* the legacy PICs, remapped here and masked */
-#define SYSCALL_VECTOR 0x80  /* UAPI_SYSCALL_VECTOR: gate DPL 3 */
 #define TIMER_VECTOR 0xF0    /* the LAPIC timer */
 #define SPURIOUS_VECTOR 0xFF /* the LAPIC's spurious vector (no EOI) */
 
-/* Page-table entry bits (PAE). */
-#define PTE_P 0x001ull
-#define PTE_RW 0x002ull
-#define PTE_USER 0x004ull
-#define PTE_PWT 0x008ull
-#define PTE_PCD 0x010ull
-#define PTE_A 0x020ull
-#define PTE_D 0x040ull
-#define PTE_PS 0x080ull
-#define PTE_NX (1ull << 63)
-#define PTE_ADDR 0x000FFFFFFFFFF000ull
-
-/* The local APIC, mapped at its physical address in the kernel's part. */
-#define LAPIC_PADDR 0xFEE00000u
+/* The local APIC, mapped at its physical address (LAPIC_PADDR, lib/pc/lapic.h)
+ * in the kernel's part. */
 #define LAPIC_VA 0xFEE00000u
-
-/*
- * What the trap stubs save: pusha order, the data segments, the vector and
- * error code, then the CPU's frame. An entry from ring 3 leaves it at the very
- * top of the thread's kernel stack (TSS.esp0). The same layout as the PV port's.
- */
-struct arch_regs {
-	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
-	uint32_t ds, es;
-	uint32_t vector, error_code;
-	uint32_t eip, cs, eflags;
-	uint32_t esp, ss; /* only when the trap came from ring 3 */
-};
-
-/* ---- Instructions ---------------------------------------------------------- */
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-static inline uint64_t rdtsc(void)
-{
-	uint64_t v;
-	__asm__ volatile("rdtsc" : "=A"(v));
-	return v;
-}
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint64_t v;
-	__asm__ volatile("rdmsr" : "=A"(v) : "c"(msr));
-	return v;
-}
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "A"(v));
-}
-static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-static inline uint32_t read_cr0(void)
-{
-	uint32_t v;
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-static inline void write_cr0(uint32_t v)
-{
-	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-static inline uint32_t read_cr2(void)
-{
-	uint32_t v;
-	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
-	return v;
-}
-static inline uint32_t read_cr3(void)
-{
-	uint32_t v;
-	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
-	return v;
-}
-static inline void write_cr3(uint32_t v)
-{
-	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
-}
-static inline uint32_t read_cr4(void)
-{
-	uint32_t v;
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-static inline void write_cr4(uint32_t v)
-{
-	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
-static inline void invlpg(uint32_t va)
-{
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-}
-static inline void cpu_relax(void)
-{
-	__asm__ volatile("pause");
-}
-
-#define CR0_MP (1u << 1)
-#define CR0_EM (1u << 2)
-#define CR0_TS (1u << 3)
-#define CR0_NE (1u << 5)
-#define CR0_WP (1u << 16)
-#define CR4_PAE (1u << 5)
-#define MSR_EFER 0xC0000080u
-#define EFER_NXE (1u << 11)
-#define EFLAGS_IF (1u << 9)
 
 /* ---- The port's files ------------------------------------------------------ */
 

@@ -9,29 +9,6 @@
 struct trap_expect trap_expect;
 static uint32_t spurious;
 
-static const char *const exception_names[32] = {
-	"divide error",
-	"debug",
-	"NMI",
-	"breakpoint",
-	"overflow",
-	"bound range",
-	"invalid opcode",
-	"device not available",
-	"double fault",
-	"coprocessor overrun",
-	"invalid TSS",
-	"segment not present",
-	"stack fault",
-	"general protection",
-	"page fault",
-	"reserved",
-	"x87 error",
-	"alignment check",
-	"machine check",
-	"SIMD error",
-};
-
 static void backtrace(uint32_t ebp)
 {
 	printk("  backtrace:");
@@ -48,8 +25,9 @@ static void backtrace(uint32_t ebp)
 
 void native_dump_regs(const struct arch_regs *f, uint32_t cr2)
 {
-	const char *name =
-	    f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector] : "interrupt";
+	const char *name = x86_exception_name(f->vector);
+	if (!name)
+		name = "interrupt";
 	bool user = (f->cs & 3) == 3;
 	printk("native: trap %u (%s) in ring %u, error code %#x\n", f->vector, name, f->cs & 3,
 	       f->error_code);

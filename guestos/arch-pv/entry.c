@@ -5,10 +5,14 @@
  * kernel stack. The kernel runs with event upcalls masked (its "interrupts
  * off"); user mode runs with them unmasked. Back to user mode goes through
  * pv_return_to_user: the core's work (signals), the queued page-table
- * updates, then the upcalls unmasked.
+ * updates, then the upcalls unmasked. What both ports share (the frame's
+ * accessors, thread stacks, the FPU, what a user fault means) is arch-x86/entry.c.
  */
 #include "pv.h"
 #include <public/sched.h>
+
+_Static_assert(USER_CS == FLAT_RING3_CS && USER_DS == FLAT_RING3_DS,
+	       "arch-x86's ring-3 selectors are the PV ABI's");
 
 static volatile struct vcpu_info *vcpu(void)
 {
@@ -49,27 +53,11 @@ void pv_syscall(struct arch_regs *f)
 	pv_return_to_user();
 }
 
-/* An exception in user mode: page faults go to the VM, the rest are signals. */
+/* An exception in user mode: the core's business (arch-x86/entry.c). */
 void pv_user_trap(struct arch_regs *f)
 {
 	vcpu()->evtchn_upcall_mask = 1;
-	if (f->vector == 14) {
-		uint32_t e = f->error_code;
-		unsigned access = ((e & 2) ? VM_FAULT_WRITE : 0) | ((e & 16) ? VM_FAULT_EXEC : 0) |
-				  ((e & 1) ? VM_FAULT_PRESENT : 0);
-		vm_user_fault(vcpu()->arch.cr2, access, f->eip);
-	} else {
-		static const uint8_t signal_of[32] = {
-			[0] = UAPI_SIGFPE,  [1] = UAPI_SIGTRAP,	 [3] = UAPI_SIGTRAP,
-			[4] = UAPI_SIGSEGV, [5] = UAPI_SIGSEGV,	 [6] = UAPI_SIGILL,
-			[7] = UAPI_SIGSEGV, [10] = UAPI_SIGSEGV, [11] = UAPI_SIGBUS,
-			[12] = UAPI_SIGBUS, [13] = UAPI_SIGSEGV, [16] = UAPI_SIGFPE,
-			[17] = UAPI_SIGBUS, [19] = UAPI_SIGFPE,
-		};
-		int sig =
-		    f->vector < 32 && signal_of[f->vector] ? signal_of[f->vector] : UAPI_SIGSEGV;
-		proc_fault_signal(sig, f->eip, 0);
-	}
+	x86_user_fault(f, f->vector == 14 ? vcpu()->arch.cr2 : 0);
 	pv_return_to_user();
 }
 
@@ -77,81 +65,6 @@ noreturn void arch_enter_user(struct arch_regs *r)
 {
 	pv_return_to_user();
 	pv_resume_frame(r);
-}
-
-struct arch_regs *arch_user_regs(void *kstack_top)
-{
-	return (struct arch_regs *)((char *)kstack_top - sizeof(struct arch_regs));
-}
-
-void arch_regs_init(struct arch_regs *r, uint32_t entry, uint32_t sp)
-{
-	memset(r, 0, sizeof(*r));
-	r->ds = r->es = r->ss = FLAT_RING3_DS;
-	r->cs = FLAT_RING3_CS;
-	r->eip = entry;
-	r->esp = sp;
-	r->eflags = 0x202; /* IF (the hypervisor keeps it on anyway), DF clear */
-	r->vector = SYSCALL_VECTOR;
-}
-
-uint32_t arch_regs_syscall(const struct arch_regs *r, uint32_t args[6])
-{
-	args[0] = r->ebx;
-	args[1] = r->ecx;
-	args[2] = r->edx;
-	args[3] = r->esi;
-	args[4] = r->edi;
-	args[5] = r->ebp;
-	return r->eax;
-}
-
-void arch_regs_set_result(struct arch_regs *r, uint32_t value)
-{
-	r->eax = value;
-}
-
-uint32_t arch_regs_pc(const struct arch_regs *r)
-{
-	return r->eip;
-}
-
-uint32_t arch_regs_sp(const struct arch_regs *r)
-{
-	return r->esp;
-}
-
-void arch_regs_copy(struct arch_regs *dst, const struct arch_regs *src)
-{
-	*dst = *src;
-}
-
-extern char thread_start[]; /* switch.S */
-
-uint32_t arch_thread_init(void *top, void (*fn)(void *), void *arg)
-{
-	uint32_t *sp = (uint32_t *)arch_user_regs(top);
-	*--sp = (uint32_t)arg;
-	*--sp = (uint32_t)fn;
-	*--sp = (uint32_t)thread_start; /* where arch_switch returns to */
-	for (int i = 0; i < 6; i++)
-		*--sp = 0; /* ebp, ebx, esi, edi, gs, fs */
-	return (uint32_t)sp;
-}
-
-void arch_fpu_save(void *buf)
-{
-	__asm__ volatile("fnsave (%0)" : : "r"(buf) : "memory");
-}
-
-void arch_fpu_restore(const void *buf)
-{
-	__asm__ volatile("frstor (%0)" : : "r"(buf) : "memory");
-}
-
-void arch_fpu_reset(void)
-{
-	__asm__ volatile("fninit");
 }
 
 void arch_idle(uint64_t deadline_ns)

@@ -1,11 +1,6 @@
 /* Mapping other domains' frames into our own address space (dom0's back ends). */
 #include "pv.h"
 
-#define PTE_P 0x001ull
-#define PTE_RW 0x002ull
-#define PTE_A 0x020ull
-#define PTE_D 0x040ull
-
 /* dom0: map machine frame mfn of domain domid at va (mfn 0: unmap). */
 int pv_map_foreign(uint32_t va, uint16_t domid, uint32_t mfn)
 {

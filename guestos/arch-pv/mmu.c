@@ -11,19 +11,11 @@
 #include "pv.h"
 #include <public/errno.h>
 
-#define PTE_P 0x001ull
-#define PTE_RW 0x002ull
-#define PTE_USER 0x004ull
-#define PTE_A 0x020ull
-#define PTE_D 0x040ull
-#define PTE_NX (1ull << 63)
-#define PTE_MFN(e) ((uint32_t)(((e)&0x000FFFFFFFFFF000ull) >> 12))
-#define L2_HV_FIRST ((HYPERVISOR_VIRT_START >> 21) & 511) /* the hypervisor's L2 slots */
+#define L2_HV_FIRST L2_SLOT(HYPERVISOR_VIRT_START) /* the hypervisor's L2 slots */
 #define PDE_USER_FLAGS (PTE_P | PTE_RW | PTE_USER | PTE_A)
 #define PDE_KERNEL_FLAGS (PTE_P | PTE_RW | PTE_USER | PTE_A | PTE_D) /* as the builder's */
 
 #define QUEUE_MAX 128 /* updates in one mmu_update */
-#define INVLPG_MAX 8  /* beyond this many pages, flush the whole TLB */
 
 struct arch_as {
 	uint32_t l3;	/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
@@ -40,9 +32,7 @@ static uint32_t kernel_l1[L2_HV_FIRST]; /* PFN of the kernel L1 for each 2 MiB *
 
 static struct mmu_update queue[QUEUE_MAX];
 static unsigned queued;
-static uint32_t invlpg_va[INVLPG_MAX];
-static unsigned nr_invlpg;
-static bool flush_all;
+static struct tlb_batch tlb; /* what the queued updates need */
 struct pv_mmu_stats pv_mmu_stats;
 
 static uint64_t *table(uint32_t pfn)
@@ -136,21 +126,20 @@ static int batch_run(void)
 static unsigned take_tlb_work(struct mmuext_op *out)
 {
 	unsigned n = 0;
-	if (flush_all)
+	if (tlb.all)
 		out[n++] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
-	for (unsigned i = 0; !flush_all && i < nr_invlpg; i++)
-		out[n++] = (struct mmuext_op){ .cmd = MMUEXT_INVLPG_LOCAL, .arg1 = invlpg_va[i] };
+	for (unsigned i = 0; !tlb.all && i < tlb.n; i++)
+		out[n++] = (struct mmuext_op){ .cmd = MMUEXT_INVLPG_LOCAL, .arg1 = tlb.va[i] };
 	pv_mmu_stats.tlb_flushes += n != 0;
-	flush_all = false;
-	nr_invlpg = 0;
+	tlb_batch_clear(&tlb);
 	return n;
 }
 
 static void flush_or_panic(const char *what)
 {
-	static struct mmuext_op tlb[INVLPG_MAX];
+	static struct mmuext_op ops[TLB_BATCH_MAX];
 	batch_queue();
-	batch_ext(tlb, take_tlb_work(tlb));
+	batch_ext(ops, take_tlb_work(ops));
 	int rc = batch_run();
 	if (rc)
 		panic("mmu: %s: refused after %u updates: %d", what, batch_done[0], rc);
@@ -199,18 +188,18 @@ struct arch_as *arch_as_create(void)
 	struct arch_as *as = kzalloc(sizeof(*as));
 	if (!as)
 		return NULL;
-	as->l3 = frame_alloc_zeroed();
-	for (unsigned s = 0; s < 4; s++)
-		as->l2[s] = as->l3 == PMEM_NONE ? PMEM_NONE : frame_alloc_zeroed();
-	for (unsigned s = 0; s < 4; s++) {
-		if (as->l2[s] == PMEM_NONE) {
-			free_tables(as);
-			return NULL;
-		}
+	if (!pae_tables_alloc(&as->l3, as->l2, 4)) {
+		free_tables(as);
+		return NULL;
 	}
 	for (unsigned s = 0; s < 4; s++)
 		table(as->l3)[s] = ((uint64_t)arch_pfn_to_mfn(as->l2[s]) << 12) | PTE_P;
-	memcpy(table(as->l2[3]), table(kernel_as.l2[3]), L2_HV_FIRST * sizeof(uint64_t));
+	/* Entry by entry: under TCG, rep movsb (memcpy) runs a byte at a time and
+	 * cost some 40,000 ticks here (bench/HISTORY.md). */
+	const uint64_t *kl2 = table(kernel_as.l2[3]);
+	uint64_t *l2 = table(as->l2[3]);
+	for (unsigned i = 0; i < L2_HV_FIRST; i++)
+		l2[i] = kl2[i];
 	return as;
 }
 
@@ -219,10 +208,10 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 	if (va >= USER_END)
 		panic("mmu: user mapping at %#x", va);
 	uint32_t l2 = as->l2[va >> 30], l1;
-	unsigned i2 = (va >> 21) & 511, i1 = (va >> 12) & 511;
+	unsigned i2 = L2_SLOT(va), i1 = L1_SLOT(va);
 	uint64_t l2e = pt_get(l2, i2);
 	if (l2e & PTE_P) {
-		l1 = m2p[PTE_MFN(l2e)];
+		l1 = m2p[pte_frame(l2e)];
 	} else {
 		if (!prot)
 			return 0;
@@ -234,34 +223,24 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 		pv_mmu_stats.l1_tables++;
 	}
 	uint64_t old = pt_get(l1, i1), pte = 0;
-	if (prot) {
-		pte = ((uint64_t)arch_pfn_to_mfn(pfn) << 12) | PTE_P | PTE_USER | PTE_A;
-		if (prot & ARCH_PROT_WRITE)
-			pte |= PTE_RW | PTE_D;
-		if (!(prot & ARCH_PROT_EXEC))
-			pte |= PTE_NX;
-	}
+	if (prot)
+		pte = pte_user(arch_pfn_to_mfn(pfn), prot, PTE_NX);
 	pt_set(as, l1, i1, pte);
-	if (as == loaded && (old & PTE_P)) { /* the TLB may hold the old entry */
-		if (nr_invlpg < INVLPG_MAX)
-			invlpg_va[nr_invlpg++] = va;
-		else
-			flush_all = true;
-	}
+	if (as == loaded && (old & PTE_P)) /* the TLB may hold the old entry */
+		tlb_batch_add(&tlb, va);
 	return 0;
 }
 
 int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *prot)
 {
-	uint64_t l2e = pt_get(as->l2[va >> 30], (va >> 21) & 511);
+	uint64_t l2e = pt_get(as->l2[va >> 30], L2_SLOT(va));
 	if (!(l2e & PTE_P))
 		return ARCH_AS_NO_TABLE;
-	uint64_t pte = pt_get(m2p[PTE_MFN(l2e)], (va >> 12) & 511);
+	uint64_t pte = pt_get(m2p[pte_frame(l2e)], L1_SLOT(va));
 	if (!(pte & PTE_P))
 		return 0;
-	*pfn = m2p[PTE_MFN(pte)];
-	*prot = ARCH_PROT_READ | ((pte & PTE_RW) ? ARCH_PROT_WRITE : 0) |
-		((pte & PTE_NX) ? 0 : ARCH_PROT_EXEC);
+	*pfn = m2p[pte_frame(pte)];
+	*prot = pte_prot(pte);
 	return 1;
 }
 
@@ -272,7 +251,7 @@ static void each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), 
 		const uint64_t *l2 = table(as->l2[s]);
 		for (unsigned i = 0; i < 512; i++)
 			if (l2[i] & PTE_P)
-				fn(m2p[PTE_MFN(l2[i])], ctx);
+				fn(m2p[pte_frame(l2[i])], ctx);
 	}
 	for (unsigned s = 0; s < 4; s++)
 		fn(as->l2[s], ctx);
@@ -293,15 +272,15 @@ static void make_writable(uint32_t pfn, void *ctx)
 
 int arch_as_ready(struct arch_as *as)
 {
-	static struct mmuext_op pin[1], tlb[INVLPG_MAX];
+	static struct mmuext_op pin[1], flush[TLB_BATCH_MAX];
 	each_table(as, make_readonly, NULL); /* behind what is queued already */
 	pin[0] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = arch_pfn_to_mfn(as->l3) };
 	batch_queue();
 	batch_ext(pin, 1);
-	batch_ext(tlb, take_tlb_work(tlb));
+	batch_ext(flush, take_tlb_work(flush));
 	int rc = batch_run();
-	if (rc) {		  /* writable again, so the frames can be freed */
-		flush_all = true; /* the TLB work may not have run */
+	if (rc) {		/* writable again, so the frames can be freed */
+		tlb.all = true; /* the TLB work may not have run */
 		each_table(as, make_writable, NULL);
 		flush_or_panic("undoing a refused pin");
 		return rc;
@@ -353,7 +332,7 @@ static void put_mapped(uint32_t pfn, void *ctx)
 	const uint64_t *e = table(pfn);
 	for (unsigned i = 0; i < 512; i++)
 		if (e[i] & PTE_P)
-			frame_put(m2p[PTE_MFN(e[i])]);
+			frame_put(m2p[pte_frame(e[i])]);
 }
 
 static void free_tables(struct arch_as *as)
@@ -365,7 +344,7 @@ static void free_tables(struct arch_as *as)
 			const uint64_t *l2 = table(as->l2[s]);
 			for (unsigned i = 0; i < 512; i++) {
 				if (l2[i] & PTE_P) {
-					uint32_t l1 = m2p[PTE_MFN(l2[i])];
+					uint32_t l1 = m2p[pte_frame(l2[i])];
 					put_mapped(l1, NULL);
 					frame_put(l1);
 				}
@@ -381,19 +360,18 @@ static void free_tables(struct arch_as *as)
 
 static void load(struct arch_as *as, uint32_t sp)
 {
-	static struct mmuext_op ops[2], tlb[INVLPG_MAX];
+	static struct mmuext_op ops[2], flush[TLB_BATCH_MAX];
 	unsigned nops = 0;
 	bool switch_sp = sp && sp != loaded_sp;
 	batch_queue(); /* aimed at the tables loaded now: before the switch */
 	if (as != loaded) {
 		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR,
 						  .arg1 = arch_pfn_to_mfn(as->l3) };
-		flush_all = false; /* a new base pointer flushes the TLB */
-		nr_invlpg = 0;
+		tlb_batch_clear(&tlb); /* a new base pointer flushes the TLB */
 		pv_mmu_stats.switches++;
 	}
 	batch_ext(ops, nops);
-	batch_ext(tlb, take_tlb_work(tlb));
+	batch_ext(flush, take_tlb_work(flush));
 	struct arch_as *gone = dead != as ? dead : NULL;
 	if (gone)
 		batch_teardown(gone);
@@ -452,7 +430,7 @@ static uint32_t count_region(const uint64_t *kl2)
 {
 	uint32_t n = 0;
 	while (n < L2_HV_FIRST && (kl2[n] & PTE_P)) {
-		kernel_l1[n] = m2p[PTE_MFN(kl2[n])];
+		kernel_l1[n] = m2p[pte_frame(kl2[n])];
 		n++;
 	}
 	return n * 512;
@@ -515,7 +493,7 @@ void pv_mm_init(void)
 	const uint64_t *l3 = (const uint64_t *)start_info->pt_base;
 	kernel_as.l3 = virt_to_pfn((void *)start_info->pt_base);
 	for (unsigned s = 0; s < 4; s++)
-		kernel_as.l2[s] = (l3[s] & PTE_P) ? m2p[PTE_MFN(l3[s])] : PMEM_NONE;
+		kernel_as.l2[s] = (l3[s] & PTE_P) ? m2p[pte_frame(l3[s])] : PMEM_NONE;
 	kernel_as.live = true;
 	loaded = &kernel_as;
 	region_frames = count_region(table(kernel_as.l2[3]));
@@ -538,8 +516,8 @@ uint64_t pv_l1e_maddr(uint32_t va)
 {
 	if (va < KERNEL_BASE || va >= HYPERVISOR_VIRT_START)
 		return 0;
-	uint64_t l2e = table(kernel_as.l2[3])[(va >> 21) & 511];
+	uint64_t l2e = table(kernel_as.l2[3])[L2_SLOT(va)];
 	if (!(l2e & PTE_P))
 		return 0;
-	return ((uint64_t)PTE_MFN(l2e) << 12) + ((va >> 12) & 511) * 8;
+	return ((uint64_t)pte_frame(l2e) << 12) + L1_SLOT(va) * 8;
 }

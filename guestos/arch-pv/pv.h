@@ -2,28 +2,17 @@
 #ifndef PV_PV_H
 #define PV_PV_H
 
-#include <kernel.h>
+#include "../arch-x86/arch_x86.h" /* struct arch_regs, PTE_*, USER_CS, <x86.h> */
 #include <public/xen.h>
 #include "hypercall.h"
 
-#define GUEST_VIRT_BASE KERNEL_BASE /* XEN_ELFNOTE_VIRT_BASE in head.S */
-#define SYSCALL_VECTOR 0x80
+#define GUEST_VIRT_BASE KERNEL_BASE    /* XEN_ELFNOTE_VIRT_BASE in head.S */
 #define SYS_EXIT_TO_KERNEL 0xFFFFFFFFu /* ring-3 test code: leave user mode */
 
 extern struct start_info *start_info;
 extern struct shared_info *shared_info;
 extern const uint32_t *p2m; /* start_info->mfn_list */
 #define m2p ((const uint32_t *)MACH2PHYS_VIRT_START)
-
-/* What the trap stubs save: pusha order, then the native exception frame. An
- * entry from ring 3 leaves it at the very top of the thread's kernel stack. */
-struct arch_regs {
-	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
-	uint32_t ds, es;
-	uint32_t vector, error_code;
-	uint32_t eip, cs, eflags;
-	uint32_t esp, ss; /* only when the trap came from ring 3 */
-};
 
 /* traps.c */
 void traps_init(void);
@@ -108,12 +97,5 @@ extern uint32_t pv_boot_entry_sp; /* ring-1 stack for the boot thread's ring-3 t
 uint32_t pv_va_to_mfn(uint32_t va);
 /* Map the user test code and a user stack; returns the code's user address. */
 uint32_t pv_user_setup(uint32_t *user_stack_top);
-
-static inline uint64_t rdtsc(void)
-{
-	uint64_t v;
-	__asm__ volatile("rdtsc" : "=A"(v));
-	return v;
-}
 
 #endif

@@ -12,13 +12,6 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 
-#define PTE_P 0x001ull
-#define PTE_RW 0x002ull
-#define PTE_A 0x020ull
-#define PTE_D 0x040ull
-#define PTE_PSE 0x080ull
-#define PTE_G 0x100ull
-#define PTE_NX (1ull << 63)
 #define UNMAPPED_VA 0x10000000u /* no L1 there: nothing below the kernel is mapped */
 #define HV_ADDR 0xF8100000u	/* the hypervisor's image (docs/architecture.md) */
 /* How late a timer may wake us under TCG on a loaded host: generous on purpose
@@ -282,7 +275,7 @@ KTEST(selftest, update_va_mapping_rules)
 	CHECK_EQ(update_va(va2, own | PTE_NX, UVMF_TLB_FLUSH), 0);
 	CHECK_EQ(update_va(va2, hv, UVMF_INVLPG), -XEN_EPERM);
 	CHECK_EQ(update_va(va2, pt | PTE_RW, UVMF_INVLPG), -XEN_EPERM);
-	CHECK_EQ(update_va(va2, own | PTE_PSE, UVMF_INVLPG), -XEN_EINVAL);
+	CHECK_EQ(update_va(va2, own | PTE_PS, UVMF_INVLPG), -XEN_EINVAL);
 	CHECK_EQ(update_va(va2, own | PTE_G, UVMF_INVLPG), -XEN_EINVAL);
 	CHECK_EQ(update_va(va2, own | (1ull << 52), UVMF_INVLPG), -XEN_EINVAL);
 	CHECK_EQ(update_va(va2, own, 0x10), -XEN_EINVAL);

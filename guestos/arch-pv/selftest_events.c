@@ -10,11 +10,6 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 
-#define PTE_P 0x001ull
-#define PTE_RW 0x002ull
-#define PTE_USER 0x004ull
-#define PTE_A 0x020ull
-#define PTE_D 0x040ull
 #define UNMAPPED_VA 0x10000000u /* nothing below the kernel is mapped */
 #define HV_ADDR 0xF8100000u	/* the hypervisor's image */
 #define NO_DOMAIN 42		/* only dom0 exists during the self-test */

@@ -14,15 +14,7 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 
-#define PTE_P 0x001ull
-#define PTE_RW 0x002ull
-#define PTE_US 0x004ull
-#define PTE_A 0x020ull
-#define PTE_D 0x040ull
-#define PTE_PSE 0x080ull
-#define PTE_G 0x100ull
-#define PTE_NX (1ull << 63)
-#define PDE_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A)
+#define PDE_FLAGS (PTE_P | PTE_RW | PTE_USER | PTE_A)
 #define DATA_FLAGS (PTE_P | PTE_RW | PTE_A | PTE_D)
 
 #define HV_MFN 0x100u		/* the hypervisor image's first frame (1 MiB) */
@@ -213,7 +205,7 @@ KTEST(selftest, mmu_pinned_l1_refuses_bad_entries)
 		{ pte(HV_MFN, PTE_P), -XEN_EPERM },		/* the hypervisor's frame */
 		{ pte(unowned_mfn(), PTE_P), -XEN_EPERM },	/* nobody's frame */
 		{ pte(0xFFFFF, PTE_P), -XEN_EPERM },		/* beyond RAM */
-		{ pte(mfn_of(data), DATA_FLAGS | PTE_PSE), -XEN_EINVAL }, /* PAT/PSE */
+		{ pte(mfn_of(data), DATA_FLAGS | PTE_PS), -XEN_EINVAL },  /* PAT/PSE */
 		{ pte(mfn_of(data), DATA_FLAGS | PTE_G), -XEN_EINVAL },	  /* global */
 		{ pte(mfn_of(data), PTE_P) | (1ull << 52), -XEN_EINVAL }, /* reserved */
 		{ pte(mfn_of(data), PTE_P) | (1ull << 40), -XEN_EPERM },  /* huge frame no. */
@@ -304,7 +296,7 @@ KTEST(selftest, mmu_l2_entries_name_only_l1_tables)
 	CHECK_EQ(set_entry(l2_mfn, slot, pte(boot_l3_mfn(), PDE_FLAGS)), -XEN_EINVAL);
 	/* Superpages, reserved bits, frames that are not ours. */
 	CHECK_EQ(make_ro(cand), 0);
-	CHECK_EQ(set_entry(l2_mfn, slot, pte(cand_mfn, PDE_FLAGS | PTE_PSE)), -XEN_EINVAL);
+	CHECK_EQ(set_entry(l2_mfn, slot, pte(cand_mfn, PDE_FLAGS | PTE_PS)), -XEN_EINVAL);
 	CHECK_EQ(set_entry(l2_mfn, slot, pte(cand_mfn, PDE_FLAGS) | (1ull << 60)), -XEN_EINVAL);
 	CHECK_EQ(set_entry(l2_mfn, slot, pte(HV_MFN, PDE_FLAGS)), -XEN_EPERM);
 	CHECK_EQ(set_entry(l2_mfn, slot, pte(unowned_mfn(), PDE_FLAGS)), -XEN_EPERM);
@@ -387,7 +379,7 @@ KTEST(selftest, mmu_l3_rules)
 		long rc;
 	} bad[] = {
 		{ pte(mfn_of(l2), PTE_P | PTE_RW), -XEN_EINVAL },
-		{ pte(mfn_of(l2), PTE_P | PTE_US), -XEN_EINVAL },
+		{ pte(mfn_of(l2), PTE_P | PTE_USER), -XEN_EINVAL },
 		{ pte(mfn_of(l2), PTE_P | PTE_A), -XEN_EINVAL },
 		{ pte(mfn_of(l2), PTE_P) | PTE_NX, -XEN_EINVAL },
 		{ pte(mfn_of(l2), PTE_P) | (1ull << 55), -XEN_EINVAL },

@@ -6,12 +6,6 @@
 #include "pv.h"
 #include <public/sched.h>
 
-#define PTE_P 0x001ull
-#define PTE_RW 0x002ull
-#define PTE_USER 0x004ull
-#define PTE_A 0x020ull
-#define PTE_D 0x040ull
-
 struct start_info *start_info;
 uint64_t pv_entry_ns;
 struct shared_info *shared_info;

@@ -2,7 +2,7 @@
  * Switching kernel threads: each thread's callee-saved registers and data
  * segments (user FS and GS live there while a process is in the kernel) are
  * pushed on its own kernel stack; a thread is resumed by loading its stack
- * pointer. Nothing here is privileged.
+ * pointer. Nothing here is privileged, so both ports use this one.
  */
 	.text
 /* void arch_switch(uint32_t *save_sp, uint32_t new_sp) */

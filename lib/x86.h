@@ -1,6 +1,10 @@
-/* Thin wrappers for the x86 instructions the hypervisor uses. */
-#ifndef HV_X86_H
-#define HV_X86_H
+/*
+ * Thin wrappers for the x86 instructions, and the architectural bits they take,
+ * used by the hypervisor and the native guest kernel (the PV guest kernel only
+ * uses the unprivileged ones: in ring 1 the rest trap).
+ */
+#ifndef LIB_X86_H
+#define LIB_X86_H
 
 #include <stdint.h>
 
@@ -76,6 +80,10 @@ static inline void safe_halt(void)
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
+#define CR0_MP (1u << 1)
+#define CR0_EM (1u << 2)
+#define CR0_TS (1u << 3)
+#define CR0_NE (1u << 5)
 #define CR0_WP (1u << 16)
 #define CR0_PG (1u << 31)
 #define CR4_PSE (1u << 4)
@@ -88,5 +96,33 @@ static inline void safe_halt(void)
 #define EFLAGS_TF (1u << 8)
 #define EFLAGS_NT (1u << 14)
 #define EFLAGS_VM (1u << 17)
+
+/* The name of exception vector v (0-31), or NULL for a reserved one or above 31. */
+static inline const char *x86_exception_name(unsigned v)
+{
+	static const char *const names[32] = {
+		"divide error",
+		"debug",
+		"NMI",
+		"breakpoint",
+		"overflow",
+		"bound range",
+		"invalid opcode",
+		"device not available",
+		"double fault",
+		"coprocessor overrun",
+		"invalid TSS",
+		"segment not present",
+		"stack fault",
+		"general protection",
+		"page fault",
+		"reserved",
+		"x87 error",
+		"alignment check",
+		"machine check",
+		"SIMD error",
+	};
+	return v < 32 ? names[v] : 0;
+}
 
 #endif

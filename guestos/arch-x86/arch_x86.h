@@ -1,0 +1,120 @@
+/*
+ * What the two x86 ports (arch-pv/ in ring 1, arch-native/ in ring 0) share:
+ * the register frame of an entry from user mode, the PAE entry format, and the
+ * code in this directory that is the same on both. Each port's own header
+ * (pv.h, native.h) includes this one.
+ */
+#ifndef GUEST_ARCH_X86_H
+#define GUEST_ARCH_X86_H
+
+#include <kernel.h>
+#include <x86.h> /* lib/: the instructions (in ring 1 the privileged ones trap) */
+
+/*
+ * The ring-3 selectors (the PV ABI's FLAT_RING3_CS/DS, where the native GDT
+ * puts its user segments too) and the system-call vector: the same on both
+ * ports, so a program sees the same registers on either.
+ */
+#define USER_CS 0xe02b
+#define USER_DS 0xe033
+#define SYSCALL_VECTOR 0x80 /* UAPI_SYSCALL_VECTOR: a gate of DPL 3 */
+
+/*
+ * What the trap stubs save: pusha order, the data segments, the vector and
+ * error code, then the CPU's frame. An entry from ring 3 leaves it at the very
+ * top of the thread's kernel stack (native: TSS.esp0; PV: the stack_switch one).
+ */
+struct arch_regs {
+	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
+	uint32_t ds, es;
+	uint32_t vector, error_code;
+	uint32_t eip, cs, eflags;
+	uint32_t esp, ss; /* only when the trap came from ring 3 */
+};
+
+/* entry.c: an exception in user mode, handed to the core (page faults to the
+ * VM with the faulting address cr2, the rest as signals). */
+void x86_user_fault(struct arch_regs *f, uint32_t cr2);
+
+/* ---- PAE page-table entries ------------------------------------------------ */
+
+#define PTE_P 0x001ull
+#define PTE_RW 0x002ull
+#define PTE_USER 0x004ull
+#define PTE_PWT 0x008ull
+#define PTE_PCD 0x010ull
+#define PTE_A 0x020ull
+#define PTE_D 0x040ull
+#define PTE_PS 0x080ull /* a 2 MiB page in an L2; PAT in an L1 */
+#define PTE_G 0x100ull
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000ull
+#define L2_SLOT(va) (((va) >> 21) & 511)
+#define L1_SLOT(va) (((va) >> 12) & 511)
+
+/* The frame an entry points at (PV: a machine frame). */
+static inline uint32_t pte_frame(uint64_t e)
+{
+	return (uint32_t)((e & PTE_ADDR) >> PAGE_SHIFT);
+}
+
+/* A user page's L1 entry for frame number `frame` with ARCH_PROT_* rights
+ * (prot not 0); nx is PTE_NX, or 0 where the CPU has no NX. */
+static inline uint64_t pte_user(uint32_t frame, unsigned prot, uint64_t nx)
+{
+	uint64_t pte = ((uint64_t)frame << PAGE_SHIFT) | PTE_P | PTE_USER | PTE_A;
+	if (prot & ARCH_PROT_WRITE)
+		pte |= PTE_RW | PTE_D;
+	if (!(prot & ARCH_PROT_EXEC))
+		pte |= nx;
+	return pte;
+}
+
+/* The ARCH_PROT_* rights of a present user entry (without NX: all executable). */
+static inline unsigned pte_prot(uint64_t pte)
+{
+	return ARCH_PROT_READ | ((pte & PTE_RW) ? ARCH_PROT_WRITE : 0) |
+	       ((pte & PTE_NX) ? 0 : ARCH_PROT_EXEC);
+}
+
+/* Zeroed frames for an address space's L3 and its n L2s, PMEM_NONE for each
+ * that could not be had (all the L2s if the L3 could not); false unless all were. */
+static inline bool pae_tables_alloc(uint32_t *l3, uint32_t *l2, unsigned n)
+{
+	*l3 = frame_alloc_zeroed();
+	bool ok = *l3 != PMEM_NONE;
+	for (unsigned s = 0; s < n; s++) {
+		l2[s] = *l3 == PMEM_NONE ? PMEM_NONE : frame_alloc_zeroed();
+		ok = ok && l2[s] != PMEM_NONE;
+	}
+	return ok;
+}
+
+/*
+ * The TLB invalidations that changes to the loaded address space need, kept
+ * until the port's flush: up to TLB_BATCH_MAX pages, beyond that the whole TLB.
+ */
+#define TLB_BATCH_MAX 8
+struct tlb_batch {
+	uint32_t va[TLB_BATCH_MAX];
+	unsigned n;
+	bool all; /* flush everything; va[] no longer matters */
+};
+
+static inline void tlb_batch_add(struct tlb_batch *b, uint32_t va)
+{
+	if (b->all)
+		return;
+	if (b->n < TLB_BATCH_MAX)
+		b->va[b->n++] = va;
+	else
+		b->all = true;
+}
+
+static inline void tlb_batch_clear(struct tlb_batch *b)
+{
+	b->n = 0;
+	b->all = false;
+}
+
+#endif
