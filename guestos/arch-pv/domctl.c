@@ -81,3 +81,11 @@ int dom_list(struct pv_domain_list *l)
 		*l = op.u.list;
 	return (int)rc;
 }
+
+struct pv_domain_counters dom_own_counters(void)
+{
+	prepare(PV_DOMCTL_getcounters, DOMID_SELF);
+	if (dom_call(&op))
+		panic("domctl getcounters failed");
+	return op.u.counters;
+}

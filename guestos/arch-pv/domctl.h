@@ -17,6 +17,8 @@ int dom_getinfo(uint16_t domid, struct pv_domain_info *info);
 int dom_setweight(uint16_t domid, uint32_t weight, uint32_t cap);
 int dom_physinfo(struct pv_physinfo *p);
 int dom_list(struct pv_domain_list *l);
+/* This domain's own hypervisor counters (panics if they cannot be read). */
+struct pv_domain_counters dom_own_counters(void);
 /* The raw call, for tests that send malformed requests. */
 long dom_call(struct pv_domctl *op);
 

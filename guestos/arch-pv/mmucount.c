@@ -8,6 +8,7 @@
  * into the hypervisor (a multicall is one; exceptions bounced count too).
  * The same sums serve ring 3 through the hv_counters system call (bench/).
  */
+#include "domctl.h"
 #include "pv.h"
 #include <public/domctl.h>
 #include <public/errno.h>
@@ -18,17 +19,6 @@ struct cost {
 	uint32_t hypercalls[64];
 	uint32_t exceptions, interrupts, entries, total_hypercalls;
 };
-
-static struct pv_domain_counters counters(void)
-{
-	static struct pv_domctl op;
-	op = (struct pv_domctl){ .cmd = PV_DOMCTL_getcounters,
-				 .interface_version = PV_DOMCTL_INTERFACE_VERSION,
-				 .domain = DOMID_SELF };
-	if (HYPERVISOR_domctl((uint32_t)&op))
-		panic("mmucount: domctl getcounters failed");
-	return op.u.counters;
-}
 
 /* The hv_counters system call: the totals, less every domctl made to answer it
  * (this one included), so that readings differ only by what happened between. */
@@ -70,11 +60,11 @@ static struct cost run(const char *op, unsigned n)
 	struct cost c;
 	memset(&c, 0, sizeof(c));
 	uint32_t inner0 = pv_mmu_stats.multicall_inner;
-	struct pv_domain_counters before = counters();
+	struct pv_domain_counters before = dom_own_counters();
 	int pid = proc_spawn(PROGRAM, 3, argv), status = -1;
 	if (pid > 0)
 		proc_wait(&kproc, pid, &status, 0);
-	struct pv_domain_counters after = counters();
+	struct pv_domain_counters after = dom_own_counters();
 	if (status != 0)
 		printk("mmucount: \"%s %u\" failed (pid %d, status %#x)\n", op, n, pid, status);
 	for (int i = 0; i < 64; i++) {

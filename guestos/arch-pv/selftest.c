@@ -5,6 +5,7 @@
  * prints what it checks through CHECK; kernel_main reports the verdict.
  */
 #include "events.h"
+#include "domctl.h"
 #include "pv.h"
 #include <public/domctl.h>
 #include <public/errno.h>
@@ -29,17 +30,6 @@ static long raw_hypercall(uint32_t nr)
 static long update_va(uint32_t va, uint64_t pte, uint32_t flags)
 {
 	return HYPERVISOR_update_va_mapping(va, (uint32_t)pte, (uint32_t)(pte >> 32), flags);
-}
-
-static struct pv_domain_counters counters(void)
-{
-	static struct pv_domctl op;
-	op = (struct pv_domctl){ .cmd = PV_DOMCTL_getcounters,
-				 .interface_version = PV_DOMCTL_INTERFACE_VERSION,
-				 .domain = DOMID_SELF };
-	if (HYPERVISOR_domctl((uint32_t)&op))
-		panic("domctl getcounters failed");
-	return op.u.counters;
 }
 
 KTEST(selftest, xen_version)
@@ -190,11 +180,11 @@ KTEST(selftest, ring3_exception_on_kernel_stack)
 KTEST(selftest, direct_system_calls)
 {
 	uint32_t stack, code = pv_user_setup(&stack);
-	struct pv_domain_counters before = counters();
+	struct pv_domain_counters before = dom_own_counters();
 	uint32_t calls_before = syscall_count;
 	uint32_t ret =
 	    user_enter(code + (uint32_t)(user_syscall_loop - user_code_start), stack, 1000);
-	struct pv_domain_counters after = counters();
+	struct pv_domain_counters after = dom_own_counters();
 	CHECK_EQ(ret, 0x5CA11);
 	CHECK_EQ(syscall_count - calls_before, 1000);
 	/* None of the 1001 int $0x80 entered the hypervisor: only the domctl did. */
@@ -479,9 +469,9 @@ KTEST(selftest, domctl_checked)
 	op.cmd = 1000;
 	CHECK_EQ(HYPERVISOR_domctl((uint32_t)&op), -XEN_ENOSYS);
 	CHECK_EQ(HYPERVISOR_domctl(HV_ADDR), -XEN_EFAULT);
-	struct pv_domain_counters before = counters();
+	struct pv_domain_counters before = dom_own_counters();
 	EXPECT_TRAP("cli", 0);
-	struct pv_domain_counters after = counters();
+	struct pv_domain_counters after = dom_own_counters();
 	CHECK(after.hypercalls[__HYPERVISOR_console_io] > 0);
 	CHECK_EQ(after.hypercalls[__HYPERVISOR_domctl] - before.hypercalls[__HYPERVISOR_domctl], 1);
 	CHECK_EQ(after.exceptions[13] - before.exceptions[13], 1);

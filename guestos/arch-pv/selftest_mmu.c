@@ -8,6 +8,7 @@
  * docs/hostile-tests.md lists each test with the rule it proves.
  */
 #include "events.h"
+#include "domctl.h"
 #include "pv.h"
 #include <public/domctl.h>
 #include <public/errno.h>
@@ -71,17 +72,6 @@ static long make_ro(uint32_t va)
 static long make_rw(uint32_t va)
 {
 	return update_va(va, pte(mfn_of(va), DATA_FLAGS), UVMF_INVLPG);
-}
-
-static struct pv_domain_counters counters(void)
-{
-	static struct pv_domctl op;
-	op = (struct pv_domctl){ .cmd = PV_DOMCTL_getcounters,
-				 .interface_version = PV_DOMCTL_INTERFACE_VERSION,
-				 .domain = DOMID_SELF };
-	if (HYPERVISOR_domctl((uint32_t)&op))
-		panic("domctl getcounters failed");
-	return op.u.counters;
 }
 
 /* ---- Our address space ------------------------------------------------------ */
@@ -263,7 +253,7 @@ KTEST(selftest, mmu_stale_writable_tlb_flushed_on_retype)
 {
 	pool_init();
 	uint32_t va = pool[2];
-	struct pv_domain_counters before = counters();
+	struct pv_domain_counters before = dom_own_counters();
 	*(volatile uint32_t *)va = 0; /* the writable translation is in the TLB now */
 	CHECK_EQ(make_ro(va) /* INVLPG */, 0);
 	CHECK_EQ(update_va(va, pte(mfn_of(va), DATA_FLAGS), UVMF_NONE), 0);
@@ -273,7 +263,7 @@ KTEST(selftest, mmu_stale_writable_tlb_flushed_on_retype)
 	EXPECT_TRAP("movl $0, (%%ecx)", va);
 	CHECK_EQ(trap_expect.vector, 14);
 	CHECK_EQ(trap_expect.error_code, 3);
-	CHECK(counters().tlb_flushes - before.tlb_flushes >= 1);
+	CHECK(dom_own_counters().tlb_flushes - before.tlb_flushes >= 1);
 	CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, mfn_of(va), 0), 0);
 	CHECK(pool_writable());
 }
@@ -526,7 +516,7 @@ KTEST(selftest, mmu_second_address_space)
 	unsigned slot = free_l2_slot();
 	uint32_t va = slot_va(slot);
 	const uint64_t *our_l2 = boot_l2();
-	struct pv_domain_counters before = counters();
+	struct pv_domain_counters before = dom_own_counters();
 
 	*(volatile uint32_t *)data = MARKER;
 	*(volatile uint32_t *)data2 = 0;
@@ -579,7 +569,7 @@ KTEST(selftest, mmu_second_address_space)
 	EXPECT_TRAP("movl (%%ecx), %%eax", va);
 	CHECK_EQ(trap_expect.vector, 14);
 	CHECK_EQ(trap_expect.cr2, va);
-	struct pv_domain_counters after = counters();
+	struct pv_domain_counters after = dom_own_counters();
 	CHECK(after.tlb_flushes - before.tlb_flushes >= 2); /* two CR3 loads */
 	CHECK(after.pt_updates - before.pt_updates >= 4);
 	/* The last reference went with the switch back: the tables are devalidated
@@ -601,7 +591,7 @@ KTEST(selftest, mmu_batches_flushes_and_counters)
 	static struct mmuext_op ops[4];
 	static struct mmu_update reqs[3];
 	uint32_t done = 99;
-	struct pv_domain_counters c0 = counters();
+	struct pv_domain_counters c0 = dom_own_counters();
 
 	/* A batch stops at the first failure and says how far it got. */
 	ops[0] = (struct mmuext_op){ MMUEXT_TLB_FLUSH_LOCAL, 0, 0 };
@@ -610,7 +600,7 @@ KTEST(selftest, mmu_batches_flushes_and_counters)
 	ops[3] = (struct mmuext_op){ MMUEXT_TLB_FLUSH_ALL, 0, 0 };
 	CHECK_EQ(HYPERVISOR_mmuext_op((uint32_t)ops, 4, (uint32_t)&done, DOMID_SELF), -XEN_EINVAL);
 	CHECK_EQ(done, 2);
-	struct pv_domain_counters c1 = counters();
+	struct pv_domain_counters c1 = dom_own_counters();
 	CHECK_EQ(c1.tlb_flushes - c0.tlb_flushes, 1);
 	CHECK_EQ(c1.hypercalls[__HYPERVISOR_mmuext_op] - c0.hypercalls[__HYPERVISOR_mmuext_op], 1);
 
@@ -623,7 +613,7 @@ KTEST(selftest, mmu_batches_flushes_and_counters)
 	CHECK_EQ(update_va(va, pte(mfn, DATA_FLAGS), UVMF_TLB_FLUSH | UVMF_ALL), 0);
 	CHECK_EQ(update_va(va, pte(mfn, DATA_FLAGS), 3), -XEN_EINVAL);
 	CHECK_EQ(update_va(va, pte(mfn, DATA_FLAGS), 8), -XEN_EINVAL);
-	struct pv_domain_counters c2 = counters();
+	struct pv_domain_counters c2 = dom_own_counters();
 	CHECK_EQ(c2.tlb_flushes - c1.tlb_flushes, 3);
 	CHECK_EQ(c2.pt_updates - c1.pt_updates, 3); /* refused updates are not counted */
 
@@ -717,7 +707,7 @@ KTEST(selftest, mmu_big_batch_is_preempted)
 	ticks.n = 0;
 	int port = evtchn_bind_virq(VIRQ_TIMER, count_tick, &ticks);
 	CHECK(port > 0);
-	struct pv_domain_counters before = counters();
+	struct pv_domain_counters before = dom_own_counters();
 	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, (uint32_t)&per), 0);
 	uint32_t done = 0;
 	uint64_t t0 = arch_time_ns();
@@ -726,7 +716,7 @@ KTEST(selftest, mmu_big_batch_is_preempted)
 	arch_irq_save();
 	uint64_t t1 = arch_time_ns();
 	CHECK_EQ(HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, 0), 0);
-	struct pv_domain_counters after = counters();
+	struct pv_domain_counters after = dom_own_counters();
 	uint32_t calls =
 	    after.hypercalls[__HYPERVISOR_mmu_update] - before.hypercalls[__HYPERVISOR_mmu_update];
 	uint32_t seen_ticks = ticks.n;
