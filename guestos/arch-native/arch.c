@@ -30,3 +30,10 @@ noreturn void arch_shutdown(unsigned reason)
 	for (;;) /* no exit device: stop here */
 		__asm__ volatile("cli; hlt");
 }
+
+/* No hypervisor under this port: nothing to count (hv_counters answers ENOSYS). */
+int arch_hv_counters(struct uapi_hv_counters *c)
+{
+	(void)c;
+	return -UAPI_ENOSYS;
+}

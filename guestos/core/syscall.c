@@ -20,13 +20,6 @@ void syscall_dispatch(struct arch_regs *r)
 	arch_regs_set_result(r, (uint32_t)ret);
 }
 
-/* No hypervisor under this port (native): nothing to count. */
-__attribute__((weak)) int arch_hv_counters(struct uapi_hv_counters *c)
-{
-	(void)c;
-	return -UAPI_ENOSYS;
-}
-
 SYSCALL_DEFINE(hv_counters)
 {
 	struct uapi_hv_counters c;

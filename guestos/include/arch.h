@@ -113,8 +113,8 @@ int arch_set_kernel_stack(uint32_t sp);
 void arch_services(const char *cmdline);
 
 /* The hypervisor's counters for this domain, for the hv_counters system call
- * (PV: domctl getcounters; a port with no hypervisor need not define it: the
- * core's weak default answers -UAPI_ENOSYS). 0 or a negative errno. */
+ * (PV: domctl getcounters; native: -UAPI_ENOSYS, there is no hypervisor).
+ * 0 or a negative errno. */
 struct uapi_hv_counters;
 int arch_hv_counters(struct uapi_hv_counters *c);
 
