@@ -17,7 +17,7 @@ PACKAGES=(
 	gdb                                        # make debug
 	clang-format                               # make format, checked by make check
 	python3                                    # test image mutator
-	util-linux                                 # script(1) to give Bochs a tty
+	bsdutils                                   # script(1) to give Bochs a tty
 	gnuplot-nox                                # make bench: bench/ratios.svg
 )
 
