@@ -6,6 +6,7 @@
  */
 #define KERNEL_DS 0xe010
 #define SYSCALL_VECTOR 0x80
+#include "../arch-x86/frame_asm.h"
 
 	.text
 	.balign 16
@@ -28,34 +29,20 @@ trap_stubs:
 	.endr
 
 trap_common:
-	push %es
-	push %ds
-	pusha
-	mov $KERNEL_DS, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	cld
+	SAVE_FRAME KERNEL_DS
 	push %esp
 	call native_trap
 	add $4, %esp
 	.globl trap_return
 trap_return:
-	popa
-	pop %ds
-	pop %es
+	RESTORE_FRAME
 	add $8, %esp                    /* vector, error code */
 	iret
 
 /* int $0x80 from ring 3: the same frame as a trap, so fork and exec can treat
  * it as any user frame. */
 syscall_common:
-	push %es
-	push %ds
-	pusha
-	mov $KERNEL_DS, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	cld
+	SAVE_FRAME KERNEL_DS
 	push %esp
 	call native_syscall
 	add $4, %esp

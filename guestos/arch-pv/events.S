@@ -7,26 +7,19 @@
  * cannot slip in between unmasking and returning.
  */
 #include <public/xen.h>
+#include "../arch-x86/frame_asm.h"
 
 #define IRET_SLOT (23 * HYPERCALL_SLOT_SIZE) /* __HYPERVISOR_iret */
 
 	.text
 	.globl hypervisor_callback
 hypervisor_callback:
-	push %es
-	push %ds
-	pusha
-	mov $FLAT_RING1_DS, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	cld
+	SAVE_FRAME FLAT_RING1_DS
 	lea 40(%esp), %eax          /* the hypervisor's frame, above es, ds, pusha */
 	push %eax
 	call evtchn_do_upcall
 	add $4, %esp
-	popa
-	pop %ds
-	pop %es
+	RESTORE_FRAME
 	/* The iret hypercall wants a plain selector; IF already carries the mask. */
 	movw $0, 6(%esp)
 	jmp hypercall_page + IRET_SLOT

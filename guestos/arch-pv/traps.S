@@ -5,6 +5,7 @@
  * (ring 1 to ring 1 or ring 3).
  */
 #include <public/xen.h>
+#include "../arch-x86/frame_asm.h"
 
 	.macro STUB vec, has_error=0
 	.globl trap_\vec
@@ -36,20 +37,12 @@ trap_\vec:
 	STUB 19
 
 trap_common:
-	push %es
-	push %ds
-	pusha
-	mov $FLAT_RING1_DS, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	cld
+	SAVE_FRAME FLAT_RING1_DS
 	push %esp
 	call pv_trap
 	add $4, %esp
 trap_return:
-	popa
-	pop %ds
-	pop %es
+	RESTORE_FRAME
 	add $8, %esp
 	iret
 
@@ -67,13 +60,7 @@ syscall_entry:
 	iret
 1:	pushl $0
 	pushl $0x80
-	push %es
-	push %ds
-	pusha
-	mov $FLAT_RING1_DS, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	cld
+	SAVE_FRAME FLAT_RING1_DS
 	push %esp
 	call pv_syscall
 	add $4, %esp
