@@ -6,7 +6,7 @@
  */
 #define KERNEL_DS 0xe010
 #define SYSCALL_VECTOR 0x80
-#include "../arch-x86/frame_asm.h"
+#include "../arch-x86/frame.inc"
 
 	.text
 	.balign 16

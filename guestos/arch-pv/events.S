@@ -7,7 +7,7 @@
  * cannot slip in between unmasking and returning.
  */
 #include <public/xen.h>
-#include "../arch-x86/frame_asm.h"
+#include "../arch-x86/frame.inc"
 
 #define IRET_SLOT (23 * HYPERCALL_SLOT_SIZE) /* __HYPERVISOR_iret */
 

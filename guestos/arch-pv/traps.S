@@ -5,7 +5,7 @@
  * (ring 1 to ring 1 or ring 3).
  */
 #include <public/xen.h>
-#include "../arch-x86/frame_asm.h"
+#include "../arch-x86/frame.inc"
 
 	.macro STUB vec, has_error=0
 	.globl trap_\vec
