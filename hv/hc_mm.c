@@ -138,7 +138,7 @@ static long new_baseptr(struct vcpu *v, uint32_t mfn)
 	write_cr3(v->cr3);
 	mm_tlb_flushed();
 	v->domain->stats.tlb_flushes++;
-	put_page_and_type(old);
+	put_unloaded_l3(old);
 	return 0;
 }
 

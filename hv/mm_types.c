@@ -204,7 +204,7 @@ void put_page_type(uint32_t mfn)
 	struct page_info *pg = frame_info(mfn);
 	if (--pg->type_count)
 		return;
-	pg->tlb_stamp = frames.tlb_epoch;
+	pg->tlb_stamp = frames.tlb_epoch - frames.flushed_since_unreachable;
 	pg->flags &= ~(PGF_VALIDATED | PGF_PINNED);
 	devalidate(mfn, pg->type);
 }
@@ -223,6 +223,13 @@ void put_page_and_type(uint32_t mfn)
 {
 	put_page_type(mfn);
 	put_page(mfn);
+}
+
+void put_unloaded_l3(uint32_t mfn)
+{
+	frames.flushed_since_unreachable = true;
+	put_page_and_type(mfn);
+	frames.flushed_since_unreachable = false;
 }
 
 /* ---- Entries ---- */
@@ -270,17 +277,13 @@ int l3e_get(uint64_t e, unsigned slot, uint16_t domid)
 	int rc = pte_l3_check(domid, slot, e);
 	if (rc || !(e & _PAGE_PRESENT))
 		return rc;
-	uint32_t mfn = pte_mfn(e);
-	if (slot != L3_XEN_SLOT)
-		return get_page_and_type(mfn, domid, PGT_l2);
-	if ((rc = get_page_and_type(mfn, domid, PGT_l2 | PGT_PAE_XEN_L2)))
-		return rc;
-	/* The L2 with the hypervisor's entries belongs to exactly one L3. */
-	if (frame_info(mfn)->type_count != 1) {
-		put_page_and_type(mfn);
-		return -XEN_EINVAL;
-	}
-	return 0;
+	/*
+	 * The L2 with the hypervisor's entries may serve several L3s (Xen allows
+	 * one): ours are the same in every address space, so a guest can share its
+	 * kernel's L2 between processes as a native kernel does.
+	 */
+	return get_page_and_type(pte_mfn(e), domid,
+				 slot == L3_XEN_SLOT ? PGT_l2 | PGT_PAE_XEN_L2 : PGT_l2);
 }
 
 void l3e_put(uint64_t e)

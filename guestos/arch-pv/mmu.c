@@ -1,8 +1,9 @@
 /*
  * The PV MMU. The kernel reaches every frame through its direct map (built at
  * boot beyond the initial region); each user address space is an L3 with an
- * L2 per 1 GiB slot, whose slot-3 L2 copies the kernel's entries below the
- * hypervisor's (which the hypervisor fills in when it validates it).
+ * L2 per user 1 GiB slot, and under slot 3 the kernel's own L2, shared by
+ * every address space as the native port shares it (Paravane lets one L2 with
+ * the hypervisor's entries serve many L3s: public/xen.h).
  * Page-table frames are mapped read-only in the direct map while they are page
  * tables, and the L3 is pinned. Updates to live tables wait in a queue and
  * reach the hypervisor as one mmu_update, joined with the TLB flush, a new
@@ -19,7 +20,7 @@
 
 struct arch_as {
 	uint32_t l3;	/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
-	uint32_t l2[4]; /* PFN of the L2 under each L3 slot */
+	uint32_t l2[4]; /* PFN of the L2 under each L3 slot; slot 3's is the kernel's */
 	bool live;	/* typed and pinned: changes go through the hypervisor */
 };
 
@@ -152,15 +153,23 @@ static void q_add(uint64_t maddr, uint64_t val)
 	queue[queued++] = (struct mmu_update){ maddr | MMU_NORMAL_PT_UPDATE, val };
 }
 
-/* An entry of a page table as it will be once the queue is applied. */
-static uint64_t pt_get(uint32_t pfn, unsigned idx)
+/* The newest queued value for an entry, or its value in memory. */
+static uint64_t __attribute__((noinline)) queued_value(uint32_t pfn, unsigned idx)
 {
-	if (queued) {
-		uint64_t ptr = entry_maddr(pfn, idx) | MMU_NORMAL_PT_UPDATE;
-		for (unsigned i = queued; i-- > 0;)
-			if (queue[i].ptr == ptr)
-				return queue[i].val;
-	}
+	uint64_t ptr = entry_maddr(pfn, idx) | MMU_NORMAL_PT_UPDATE;
+	for (unsigned i = queued; i-- > 0;)
+		if (queue[i].ptr == ptr)
+			return queue[i].val;
+	return ((volatile uint64_t *)table(pfn))[idx];
+}
+
+/* An entry of a page table as it will be once the queue is applied. Inline:
+ * fork looks up every page this way, and under TCG each call and return costs
+ * more than the lookup itself (bench/HISTORY.md). */
+static inline uint64_t pt_get(uint32_t pfn, unsigned idx)
+{
+	if (queued)
+		return queued_value(pfn, idx);
 	return ((volatile uint64_t *)table(pfn))[idx];
 }
 
@@ -188,18 +197,13 @@ struct arch_as *arch_as_create(void)
 	struct arch_as *as = kzalloc(sizeof(*as));
 	if (!as)
 		return NULL;
-	if (!pae_tables_alloc(&as->l3, as->l2, 4)) {
+	as->l2[3] = kernel_as.l2[3];
+	if (!pae_tables_alloc(&as->l3, as->l2, 3)) {
 		free_tables(as);
 		return NULL;
 	}
 	for (unsigned s = 0; s < 4; s++)
 		table(as->l3)[s] = ((uint64_t)arch_pfn_to_mfn(as->l2[s]) << 12) | PTE_P;
-	/* Entry by entry: under TCG, rep movsb (memcpy) runs a byte at a time and
-	 * cost some 40,000 ticks here (bench/HISTORY.md). */
-	const uint64_t *kl2 = table(kernel_as.l2[3]);
-	uint64_t *l2 = table(as->l2[3]);
-	for (unsigned i = 0; i < L2_HV_FIRST; i++)
-		l2[i] = kl2[i];
 	return as;
 }
 
@@ -244,7 +248,7 @@ int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *pro
 	return 1;
 }
 
-/* Call fn on every page-table frame of as: its L1s, its L2s, its L3. */
+/* Call fn on every page-table frame as owns: its L1s, its user L2s, its L3. */
 static void each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), void *ctx)
 {
 	for (unsigned s = 0; s < 3; s++) {
@@ -252,9 +256,8 @@ static void each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), 
 		for (unsigned i = 0; i < 512; i++)
 			if (l2[i] & PTE_P)
 				fn(m2p[pte_frame(l2[i])], ctx);
-	}
-	for (unsigned s = 0; s < 4; s++)
 		fn(as->l2[s], ctx);
+	}
 	fn(as->l3, ctx);
 }
 
@@ -270,14 +273,22 @@ static void make_writable(uint32_t pfn, void *ctx)
 	q_add(dmap_maddr(pfn), dmap_pte(pfn, true));
 }
 
+/*
+ * Pin as's tables once they are read-only. The flush goes before the pin: the
+ * hypervisor must flush anyway before frames that were writable until now
+ * become page tables (stale writable TLB entries), and one flush also covers
+ * whatever the queued updates need.
+ */
 int arch_as_ready(struct arch_as *as)
 {
-	static struct mmuext_op pin[1], flush[TLB_BATCH_MAX];
+	static struct mmuext_op ops[2];
 	each_table(as, make_readonly, NULL); /* behind what is queued already */
-	pin[0] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = arch_pfn_to_mfn(as->l3) };
+	ops[0] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	ops[1] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = arch_pfn_to_mfn(as->l3) };
+	tlb_batch_clear(&tlb);
+	pv_mmu_stats.tlb_flushes++;
 	batch_queue();
-	batch_ext(pin, 1);
-	batch_ext(flush, take_tlb_work(flush));
+	batch_ext(ops, 2);
 	int rc = batch_run();
 	if (rc) {		/* writable again, so the frames can be freed */
 		tlb.all = true; /* the TLB work may not have run */
@@ -306,20 +317,26 @@ static void remap_writable(uint32_t pfn, void *ctx)
 }
 
 /*
- * Add to the batch what takes down a live, unloaded address space: the unpin
- * (the hypervisor drops the types of all its tables), then its tables back to
- * writable memory in the direct map, then a TLB flush for those.
+ * Taking down a live address space is three steps in one batch: the unpin (the
+ * hypervisor drops the types of its tables once nothing else holds them), a
+ * full TLB flush (a new base pointer is one), then its tables back to writable
+ * memory in the direct map. With the flush between them, no TLB entry made
+ * through the tables survives, so the hypervisor need not flush again before
+ * the frames become writable; and nothing can have cached the read-only
+ * mappings that become writable.
  */
-static void batch_teardown(struct arch_as *as)
+static void batch_unpin(struct arch_as *as)
 {
-	static struct mmuext_op unpin[1], flush[1];
+	static struct mmuext_op unpin[1];
 	unpin[0] = (struct mmuext_op){ .cmd = MMUEXT_UNPIN_TABLE, .arg1 = arch_pfn_to_mfn(as->l3) };
-	flush[0] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
-	unsigned n = 0;
 	batch_ext(unpin, 1);
+}
+
+static void batch_remap_writable(struct arch_as *as)
+{
+	unsigned n = 0;
 	each_table(as, remap_writable, &n);
-	batch_updates(remap, MIN(n, QUEUE_MAX)); /* behind the unpin; any more queue */
-	batch_ext(flush, 1);
+	batch_updates(remap, MIN(n, QUEUE_MAX)); /* any more queue */
 }
 
 /* Every user frame the L1s map loses the reference its mapping held; then
@@ -350,7 +367,7 @@ static void free_tables(struct arch_as *as)
 				}
 			}
 		}
-		for (unsigned s = 0; s < 4; s++)
+		for (unsigned s = 0; s < 3; s++)
 			if (as->l2[s] != PMEM_NONE)
 				frame_put(as->l2[s]);
 		frame_put(as->l3);
@@ -358,12 +375,21 @@ static void free_tables(struct arch_as *as)
 	kfree(as);
 }
 
+/*
+ * Load as (and the ring-1 stack sp, unless 0) in one hypervisor entry. An
+ * address space destroyed while loaded goes down in the same batch: unpinned
+ * while still loaded (the CR3 reference keeps its types), so that its tables
+ * lose their types right after the new base pointer's flush.
+ */
 static void load(struct arch_as *as, uint32_t sp)
 {
 	static struct mmuext_op ops[2], flush[TLB_BATCH_MAX];
 	unsigned nops = 0;
 	bool switch_sp = sp && sp != loaded_sp;
+	struct arch_as *gone = dead != as ? dead : NULL; /* then dead == loaded */
 	batch_queue(); /* aimed at the tables loaded now: before the switch */
+	if (gone)
+		batch_unpin(gone);
 	if (as != loaded) {
 		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR,
 						  .arg1 = arch_pfn_to_mfn(as->l3) };
@@ -372,9 +398,8 @@ static void load(struct arch_as *as, uint32_t sp)
 	}
 	batch_ext(ops, nops);
 	batch_ext(flush, take_tlb_work(flush));
-	struct arch_as *gone = dead != as ? dead : NULL;
 	if (gone)
-		batch_teardown(gone);
+		batch_remap_writable(gone);
 	if (switch_sp)
 		batch_add(__HYPERVISOR_stack_switch, FLAT_RING1_DS, sp, 0, 0);
 	int rc = batch_run();
@@ -412,8 +437,12 @@ void arch_as_destroy(struct arch_as *as)
 		return;
 	}
 	if (as->live) {
+		static struct mmuext_op flush[1] = { { .cmd = MMUEXT_TLB_FLUSH_LOCAL } };
 		batch_queue(); /* they may be aimed at these tables */
-		batch_teardown(as);
+		batch_unpin(as);
+		batch_ext(flush, 1);
+		pv_mmu_stats.tlb_flushes++;
+		batch_remap_writable(as);
 		int rc = batch_run();
 		if (rc)
 			panic("mmu: taking down the tables at frame %#x: %d", as->l3, rc);

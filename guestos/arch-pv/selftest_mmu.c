@@ -375,7 +375,7 @@ KTEST(selftest, mmu_l3_rules)
 		{ pte(mfn_of(l2), PTE_P) | (1ull << 55), -XEN_EINVAL },
 		{ pte(mfn_of(pinned_l1), PTE_P), -XEN_EINVAL }, /* an L1 as an L2 */
 		{ pte(mfn_of(data), PTE_P), -XEN_EINVAL },	/* mapped writable */
-		{ pte(boot_l2_mfn(), PTE_P), -XEN_EINVAL },	/* the slot-3 L2, shared */
+		{ pte(boot_l2_mfn(), PTE_P), -XEN_EINVAL },	/* the slot-3 L2 (another type) */
 		{ pte(l3_mfn, PTE_P), -XEN_EINVAL },		/* the L3 itself */
 		{ pte(HV_MFN, PTE_P), -XEN_EPERM },
 		{ pte(unowned_mfn(), PTE_P), -XEN_EPERM },
@@ -439,9 +439,10 @@ KTEST(selftest, mmu_pin_rules)
 	CHECK_EQ(make_ro(b), 0);
 	CHECK_EQ(make_ro(c), 0);
 	CHECK_EQ(make_ro(empty), 0);
-	CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, a_mfn, 0), -XEN_EINVAL);	   /* G bit */
-	CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, mfn_of(b), 0), -XEN_EINVAL);	   /* entry -> not an L1 */
-	CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, mfn_of(c), 0), -XEN_EINVAL);	   /* slot-3 L2 shared */
+	CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, a_mfn, 0), -XEN_EINVAL);     /* G bit */
+	CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, mfn_of(b), 0), -XEN_EINVAL); /* entry -> not an L1 */
+	CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, mfn_of(c), 0), 0); /* slot 3: the kernel's L2, shared */
+	CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, mfn_of(c), 0), 0);
 	CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, mfn_of(empty), 0), -XEN_EINVAL); /* slot 3 empty */
 	CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, a_mfn, 0), -XEN_EINVAL);	   /* G is no L3 bit */
 	CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, mfn_of(empty), 0), 0);	   /* an empty L2 is fine */

@@ -58,6 +58,9 @@ struct frame_table {
 	 */
 	uint32_t tlb_epoch;
 	uint32_t freed_epoch;
+	/* While put_unloaded_l3 runs: what loses its last type reference has not
+	 * been reachable since the last flush, so it is stamped older. */
+	bool flushed_since_unreachable;
 };
 
 extern struct frame_table frames;

@@ -11,7 +11,8 @@
  * go too. Who holds a type reference:
  *   L1 entry mapping a frame writable   -> PGT_writable on that frame
  *   L2 entry                            -> PGT_l1 on its L1
- *   L3 entry in slot 0..2 / slot 3      -> PGT_l2 / PGT_l2|PGT_PAE_XEN_L2
+ *   L3 entry in slot 0..2 / slot 3      -> PGT_l2 / PGT_l2|PGT_PAE_XEN_L2 (may be
+ *                                          shared by several L3s)
  *   a pin (MMUEXT_PIN_Lx_TABLE)         -> the pinned type
  *   a vCPU's CR3                        -> PGT_l3
  *   a vCPU's GDT                        -> PGT_seg_desc
@@ -58,6 +59,9 @@ int get_page_type(uint32_t mfn, unsigned type);
 void put_page_type(uint32_t mfn);
 int get_page_and_type(uint32_t mfn, uint16_t owner, unsigned type);
 void put_page_and_type(uint32_t mfn);
+/* The put for an L3 that a full flush just took off the CPU (one CPU: no
+ * other can hold it): the tables it alone kept typed are stamped as flushed. */
+void put_unloaded_l3(uint32_t mfn);
 
 /* ---- Entries: check (pte.h), then take or drop the references they hold ---- */
 int l1e_get(uint64_t e, uint16_t domid, uint16_t foreign);

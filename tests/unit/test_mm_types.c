@@ -248,16 +248,23 @@ static void hypervisor_slots_are_filled_and_fixed(void **state)
 	assert_int_equal(pg(data)->count, 1);
 }
 
-static void slot_3_l2_is_not_shared(void **state)
+static void slot_3_l2_is_shared_only_as_slot_3(void **state)
 {
 	(void)state;
 	uint32_t data = alloc(DOM), other_l3 = alloc(DOM), plain = alloc(DOM);
 	struct tree t = make_tree(data);
 	assert_int_equal(mm_pin(t.l3, DOM, PGT_l3), 0);
-	/* The same L2 under a second L3's slot 3. */
+	/* The same L2 under a second L3's slot 3: one more type reference, and
+	 * the first L3's tables stay validated while the second goes. */
 	mem[other_l3][3] = e(t.l2, P);
-	assert_int_equal(mm_pin(other_l3, DOM, PGT_l3), -XEN_EINVAL);
-	/* ... or under slot 0: a different type. */
+	assert_int_equal(mm_pin(other_l3, DOM, PGT_l3), 0);
+	assert_int_equal(pg(t.l2)->type_count, 2);
+	assert_int_equal(mm_unpin(other_l3, DOM), 0);
+	assert_int_equal(pg(t.l2)->type_count, 1);
+	assert_true(pg(t.l2)->flags & PGF_VALIDATED);
+	assert_memory_equal(&mem[t.l2][HV_L2_FIRST_SLOT], hv_l2, sizeof(hv_l2));
+	assert_int_equal(pg(t.l1)->type_count, 1);
+	/* ... but not under slot 0: a different type. */
 	mem[other_l3][3] = e(plain, P);
 	mem[other_l3][0] = e(t.l2, P);
 	assert_int_equal(mm_pin(other_l3, DOM, PGT_l3), -XEN_EINVAL);
@@ -386,6 +393,35 @@ static void retyping_a_cached_frame_flushes_the_tlb(void **state)
 	put_page_type(f);
 }
 
+/* NEW_BASEPTR's put of the L3 it just flushed off the CPU. */
+static void tables_dropped_after_a_switch_need_no_second_flush(void **state)
+{
+	(void)state;
+	uint32_t data = alloc(DOM);
+	struct tree t = make_tree(data);
+	mem[t.l1][0] = e(data, P); /* read-only: the L1 is its only table */
+	assert_int_equal(mm_pin(t.l3, DOM, PGT_l3), 0);
+	assert_int_equal(get_page_and_type(t.l3, DOM, PGT_l3), 0); /* as CR3 */
+	assert_int_equal(mm_unpin(t.l3, DOM), 0); /* CR3 keeps it */
+	assert_true(pg(t.l1)->flags & PGF_VALIDATED);
+	mm_flush_tlb(); /* the switch's CR3 load */
+	put_unloaded_l3(t.l3);
+	assert_int_equal(pg(t.l1)->type_count, 0);
+	assert_int_equal(pg(data)->count, 1);
+	/* The L1 becomes writable memory with no flush of its own. */
+	assert_int_equal(get_page_type(t.l1, PGT_writable), 0);
+	assert_int_equal(flushes, 1);
+	put_page_type(t.l1);
+	/* Dropped any other way, it may still be cached: a flush first (and one
+	 * when it is pinned again, as it was writable memory just before). */
+	assert_int_equal(mm_pin(t.l3, DOM, PGT_l3), 0);
+	assert_int_equal(flushes, 2);
+	assert_int_equal(mm_unpin(t.l3, DOM), 0);
+	assert_int_equal(get_page_type(t.l1, PGT_writable), 0);
+	assert_int_equal(flushes, 3);
+	put_page_type(t.l1);
+}
+
 static void freed_frames_are_flushed_before_reuse(void **state)
 {
 	(void)state;
@@ -456,7 +492,8 @@ int main(void)
 		T(a_table_cannot_map_itself_writable),
 		T(l2_entries_name_only_l1_tables),
 		T(hypervisor_slots_are_filled_and_fixed),
-		T(slot_3_l2_is_not_shared),
+		T(slot_3_l2_is_shared_only_as_slot_3),
+		T(tables_dropped_after_a_switch_need_no_second_flush),
 		T(l3_entries_carry_only_present_and_address),
 		T(updates_swap_references),
 		T(pin_rules),
