@@ -181,9 +181,13 @@ static void pt_set(const struct arch_as *as, uint32_t pfn, unsigned idx, uint64_
 		table(pfn)[idx] = val; /* not a page table yet: ordinary memory */
 }
 
+/* On every return to user mode: usually there is nothing to send, and under
+ * TCG the calls of a full flush_or_panic would cost more than the system call
+ * itself (bench/HISTORY.md). */
 void arch_mmu_flush(void)
 {
-	flush_or_panic("flush");
+	if (queued || tlb.all || tlb.n)
+		flush_or_panic("flush");
 }
 
 /* ---- Address spaces ----------------------------------------------------- */
