@@ -4,7 +4,7 @@
  * RAM in 4 KiB pages (as the PV kernel has it, so both ports see the same TLB
  * behaviour; no global pages either, which the hypervisor refuses to guests),
  * the kernel image with W^X rights, and the LAPIC page. A user address space
- * is an L3 with its own L2 for each of the three lower 1 GiB slots.
+ * is an L3 with its own L2 for each of the three lower 1 GiB slots it uses.
  *
  * Page tables are ordinary memory here: arch_as_map stores the entry at once
  * and arch_as_ready has nothing to do. Only the TLB invalidations a change to
@@ -18,8 +18,10 @@
 #define PDE_USER (PTE_P | PTE_RW | PTE_USER | PTE_A)
 
 struct arch_as {
-	uint32_t l3;	/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
-	uint32_t l2[3]; /* PFN of the L2 under each user slot; slot 3 is kernel_l2 */
+	uint32_t l3;		/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
+	uint32_t l2[3];		/* PFN of the L2 under each user slot (PMEM_NONE: none yet);
+				 * slot 3 is kernel_l2 */
+	struct l2_span span[3]; /* where each L2 may hold L1s */
 };
 
 uint64_t pte_nx;
@@ -98,24 +100,22 @@ int arch_set_pte(uint32_t va, uint64_t pte, bool flush)
 
 static void free_tables(struct arch_as *as)
 {
-	if (as->l3 != PMEM_NONE) {
-		for (unsigned s = 0; s < 3; s++) {
-			if (as->l2[s] == PMEM_NONE)
+	for (unsigned s = 0; s < 3; s++) {
+		if (as->l2[s] == PMEM_NONE)
+			continue;
+		const uint64_t *l2 = table(as->l2[s]);
+		for (unsigned i = as->span[s].lo; i < as->span[s].hi; i++) {
+			if (!(l2[i] & PTE_P))
 				continue;
-			const uint64_t *l2 = table(as->l2[s]);
-			for (unsigned i = 0; i < 512; i++) {
-				if (!(l2[i] & PTE_P))
-					continue;
-				const uint64_t *l1 = table(pte_frame(l2[i]));
-				for (unsigned j = 0; j < 512; j++)
-					if (l1[j] & PTE_P)
-						frame_put(pte_frame(l1[j]));
-				frame_put(pte_frame(l2[i]));
-			}
-			frame_put(as->l2[s]);
+			const uint64_t *l1 = table(pte_frame(l2[i]));
+			for (unsigned j = 0; j < 512; j++)
+				if (l1[j] & PTE_P)
+					frame_put(pte_frame(l1[j]));
+			frame_put(pte_frame(l2[i]));
 		}
-		frame_put(as->l3);
+		frame_put(as->l2[s]);
 	}
+	frame_put(as->l3);
 	kfree(as);
 }
 
@@ -124,24 +124,47 @@ struct arch_as *arch_as_create(void)
 	struct arch_as *as = kzalloc(sizeof(*as));
 	if (!as)
 		return NULL;
-	if (!pae_tables_alloc(&as->l3, as->l2, 3)) {
-		free_tables(as);
+	if ((as->l3 = frame_alloc_zeroed()) == PMEM_NONE) {
+		kfree(as);
 		return NULL;
 	}
-	/* PAE's L3 entries take only P (and caching bits): RW, U and NX are reserved.
-	 * The CPU reads them at each CR3 load, so they never change after this. */
-	uint64_t *l3 = table(as->l3);
-	for (unsigned s = 0; s < 3; s++)
-		l3[s] = maddr(as->l2[s]) | PTE_P;
-	l3[3] = maddr(kernel_l2) | PTE_P;
+	as->l2[0] = as->l2[1] = as->l2[2] = PMEM_NONE; /* until a mapping needs one */
+	table(as->l3)[3] = maddr(kernel_l2) | PTE_P;
 	return as;
+}
+
+/*
+ * The first mapping in a user slot: its L2. PAE's L3 entries take only P (and
+ * caching bits): RW, U and NX are reserved. The CPU reads them when CR3 is
+ * loaded, so a change to the loaded L3 needs a CR3 load (the flush before the
+ * next return to user mode; the kernel reaches user pages only through its
+ * direct map).
+ */
+static int add_l2(struct arch_as *as, unsigned slot)
+{
+	uint32_t l2 = frame_alloc_zeroed();
+	if (l2 == PMEM_NONE)
+		return -UAPI_ENOMEM;
+	table(as->l3)[slot] = maddr(l2) | PTE_P;
+	as->l2[slot] = l2;
+	if (as == loaded)
+		tlb.all = true;
+	return 0;
 }
 
 int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 {
 	if (va >= USER_END)
 		panic("mmu: user mapping at %#x", va);
-	uint64_t *l2e = &table(as->l2[va >> 30])[L2_SLOT(va)];
+	unsigned slot = va >> 30;
+	if (as->l2[slot] == PMEM_NONE) {
+		if (!prot)
+			return 0;
+		int rc = add_l2(as, slot);
+		if (rc)
+			return rc;
+	}
+	uint64_t *l2e = &table(as->l2[slot])[L2_SLOT(va)];
 	if (!(*l2e & PTE_P)) {
 		if (!prot)
 			return 0;
@@ -149,6 +172,7 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 		if (l1 == PMEM_NONE)
 			return -UAPI_ENOMEM;
 		*l2e = maddr(l1) | PDE_USER; /* nothing was cached for a non-present entry */
+		l2_span_add(&as->span[slot], L2_SLOT(va));
 	}
 	uint64_t *e = &table(pte_frame(*l2e))[L1_SLOT(va)], old = *e, pte = 0;
 	if (prot)
@@ -161,6 +185,8 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 
 int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *prot)
 {
+	if (as->l2[va >> 30] == PMEM_NONE)
+		return ARCH_AS_NO_TABLE;
 	uint64_t l2e = table(as->l2[va >> 30])[L2_SLOT(va)];
 	if (!(l2e & PTE_P))
 		return ARCH_AS_NO_TABLE;
@@ -340,7 +366,7 @@ void mmu_init(void)
 	}
 	map_lapic(kl2);
 	table(l3)[3] = maddr(kernel_l2) | PTE_P;
-	kernel_as = (struct arch_as){ l3, { PMEM_NONE, PMEM_NONE, PMEM_NONE } };
+	kernel_as = (struct arch_as){ .l3 = l3, .l2 = { PMEM_NONE, PMEM_NONE, PMEM_NONE } };
 	loaded = &kernel_as;
 	write_cr3((uint32_t)maddr(l3));
 

@@ -1,7 +1,7 @@
 /*
  * The PV MMU. The kernel reaches every frame through its direct map (built at
  * boot beyond the initial region); each user address space is an L3 with an
- * L2 per user 1 GiB slot, and under slot 3 the kernel's own L2, shared by
+ * L2 per user 1 GiB slot it uses, and under slot 3 the kernel's own L2, shared by
  * every address space as the native port shares it (Paravane lets one L2 with
  * the hypervisor's entries serve many L3s: public/xen.h).
  * Page-table frames are mapped read-only in the direct map while they are page
@@ -19,9 +19,11 @@
 #define QUEUE_MAX 128 /* updates in one mmu_update */
 
 struct arch_as {
-	uint32_t l3;	/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
-	uint32_t l2[4]; /* PFN of the L2 under each L3 slot; slot 3's is the kernel's */
-	bool live;	/* typed and pinned: changes go through the hypervisor */
+	uint32_t l3;		/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
+	uint32_t l2[4];		/* PFN of the L2 under each L3 slot (PMEM_NONE: none yet);
+				 * slot 3's is the kernel's */
+	struct l2_span span[3]; /* where each user L2 may hold L1s */
+	bool live;		/* typed and pinned: changes go through the hypervisor */
 };
 
 static struct arch_as kernel_as;	/* the bootstrap tables (pinned by the builder) */
@@ -194,29 +196,49 @@ void arch_mmu_flush(void)
 
 static struct arch_as *dead; /* destroyed while loaded: torn down at the next switch */
 
-static void free_tables(struct arch_as *as);
-
 struct arch_as *arch_as_create(void)
 {
 	struct arch_as *as = kzalloc(sizeof(*as));
 	if (!as)
 		return NULL;
-	as->l2[3] = kernel_as.l2[3];
-	if (!pae_tables_alloc(&as->l3, as->l2, 3)) {
-		free_tables(as);
+	if ((as->l3 = frame_alloc_zeroed()) == PMEM_NONE) {
+		kfree(as);
 		return NULL;
 	}
-	for (unsigned s = 0; s < 4; s++)
-		table(as->l3)[s] = ((uint64_t)arch_pfn_to_mfn(as->l2[s]) << 12) | PTE_P;
+	as->l2[0] = as->l2[1] = as->l2[2] = PMEM_NONE; /* until a mapping needs one */
+	as->l2[3] = kernel_as.l2[3];
+	table(as->l3)[3] = ((uint64_t)arch_pfn_to_mfn(as->l2[3]) << 12) | PTE_P;
 	return as;
+}
+
+/* The first mapping in a user slot: its L2, which for a live address space
+ * becomes a page table at once (read-only first; the hypervisor reloads CR3
+ * when the L3 is the loaded one). */
+static int add_l2(struct arch_as *as, unsigned slot)
+{
+	uint32_t l2 = frame_alloc_zeroed();
+	if (l2 == PMEM_NONE)
+		return -UAPI_ENOMEM;
+	if (as->live)
+		q_add(dmap_maddr(l2), dmap_pte(l2, false));
+	pt_set(as, as->l3, slot, ((uint64_t)arch_pfn_to_mfn(l2) << 12) | PTE_P);
+	as->l2[slot] = l2;
+	return 0;
 }
 
 int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 {
 	if (va >= USER_END)
 		panic("mmu: user mapping at %#x", va);
-	uint32_t l2 = as->l2[va >> 30], l1;
-	unsigned i2 = L2_SLOT(va), i1 = L1_SLOT(va);
+	unsigned slot = va >> 30, i2 = L2_SLOT(va), i1 = L1_SLOT(va);
+	if (as->l2[slot] == PMEM_NONE) {
+		if (!prot)
+			return 0;
+		int rc = add_l2(as, slot);
+		if (rc)
+			return rc;
+	}
+	uint32_t l2 = as->l2[slot], l1;
 	uint64_t l2e = pt_get(l2, i2);
 	if (l2e & PTE_P) {
 		l1 = m2p[pte_frame(l2e)];
@@ -228,6 +250,7 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 		if (as->live) /* a page table from now on: read-only first */
 			q_add(dmap_maddr(l1), dmap_pte(l1, false));
 		pt_set(as, l2, i2, ((uint64_t)arch_pfn_to_mfn(l1) << 12) | PDE_USER_FLAGS);
+		l2_span_add(&as->span[slot], i2);
 		pv_mmu_stats.l1_tables++;
 	}
 	uint64_t old = pt_get(l1, i1), pte = 0;
@@ -241,6 +264,8 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 
 int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *prot)
 {
+	if (as->l2[va >> 30] == PMEM_NONE)
+		return ARCH_AS_NO_TABLE;
 	uint64_t l2e = pt_get(as->l2[va >> 30], L2_SLOT(va));
 	if (!(l2e & PTE_P))
 		return ARCH_AS_NO_TABLE;
@@ -256,8 +281,10 @@ int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *pro
 static void each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), void *ctx)
 {
 	for (unsigned s = 0; s < 3; s++) {
+		if (as->l2[s] == PMEM_NONE)
+			continue;
 		const uint64_t *l2 = table(as->l2[s]);
-		for (unsigned i = 0; i < 512; i++)
+		for (unsigned i = as->span[s].lo; i < as->span[s].hi; i++)
 			if (l2[i] & PTE_P)
 				fn(m2p[pte_frame(l2[i])], ctx);
 		fn(as->l2[s], ctx);
@@ -358,24 +385,20 @@ static void put_mapped(uint32_t pfn, void *ctx)
 
 static void free_tables(struct arch_as *as)
 {
-	if (as->l3 != PMEM_NONE) {
-		for (unsigned s = 0; s < 3; s++) {
-			if (as->l2[s] == PMEM_NONE)
-				continue;
-			const uint64_t *l2 = table(as->l2[s]);
-			for (unsigned i = 0; i < 512; i++) {
-				if (l2[i] & PTE_P) {
-					uint32_t l1 = m2p[pte_frame(l2[i])];
-					put_mapped(l1, NULL);
-					frame_put(l1);
-				}
+	for (unsigned s = 0; s < 3; s++) {
+		if (as->l2[s] == PMEM_NONE)
+			continue;
+		const uint64_t *l2 = table(as->l2[s]);
+		for (unsigned i = as->span[s].lo; i < as->span[s].hi; i++) {
+			if (l2[i] & PTE_P) {
+				uint32_t l1 = m2p[pte_frame(l2[i])];
+				put_mapped(l1, NULL);
+				frame_put(l1);
 			}
 		}
-		for (unsigned s = 0; s < 3; s++)
-			if (as->l2[s] != PMEM_NONE)
-				frame_put(as->l2[s]);
-		frame_put(as->l3);
+		frame_put(as->l2[s]);
 	}
+	frame_put(as->l3);
 	kfree(as);
 }
 

@@ -77,17 +77,26 @@ static inline unsigned pte_prot(uint64_t pte)
 	       ((pte & PTE_NX) ? 0 : ARCH_PROT_EXEC);
 }
 
-/* Zeroed frames for an address space's L3 and its n L2s, PMEM_NONE for each
- * that could not be had (all the L2s if the L3 could not); false unless all were. */
-static inline bool pae_tables_alloc(uint32_t *l3, uint32_t *l2, unsigned n)
+/*
+ * The L2 indices of a user slot that may hold an L1: [lo, hi). Walks over an
+ * address space's tables (teardown, pinning) look there only, not at all 512
+ * entries: a process uses a few 2 MiB spans, and under TCG every entry looked
+ * at costs (bench/HISTORY.md).
+ */
+struct l2_span {
+	uint16_t lo, hi;
+};
+
+static inline void l2_span_add(struct l2_span *s, unsigned idx)
 {
-	*l3 = frame_alloc_zeroed();
-	bool ok = *l3 != PMEM_NONE;
-	for (unsigned s = 0; s < n; s++) {
-		l2[s] = *l3 == PMEM_NONE ? PMEM_NONE : frame_alloc_zeroed();
-		ok = ok && l2[s] != PMEM_NONE;
+	if (s->lo == s->hi) {
+		s->lo = (uint16_t)idx;
+		s->hi = (uint16_t)(idx + 1);
+	} else if (idx < s->lo) {
+		s->lo = (uint16_t)idx;
+	} else if (idx >= s->hi) {
+		s->hi = (uint16_t)(idx + 1);
 	}
-	return ok;
 }
 
 /*
