@@ -50,7 +50,7 @@ void arch_flush_tlb(void)
 
 uint32_t arch_pfn_to_mfn(uint32_t pfn)
 {
-	return pfn < start_info->nr_pages ? p2m[pfn] : 0xFFFFFFFFu;
+	return pv_pfn_to_mfn(pfn);
 }
 
 /* ns = system_time + scaled (tsc - tsc_timestamp), read under the version protocol. */

@@ -45,13 +45,13 @@ static uint64_t *table(uint32_t pfn)
 
 static uint64_t entry_maddr(uint32_t pfn, unsigned idx)
 {
-	return ((uint64_t)arch_pfn_to_mfn(pfn) << 12) + idx * 8;
+	return ((uint64_t)pv_pfn_to_mfn(pfn) << 12) + idx * 8;
 }
 
 /* The direct map's entry for frame pfn, read-only or writable. */
 static uint64_t dmap_pte(uint32_t pfn, bool writable)
 {
-	uint64_t e = ((uint64_t)arch_pfn_to_mfn(pfn) << 12) | PTE_P | PTE_A | PTE_D;
+	uint64_t e = ((uint64_t)pv_pfn_to_mfn(pfn) << 12) | PTE_P | PTE_A | PTE_D;
 	if (writable)
 		e |= PTE_RW;
 	if (pfn >= region_frames)
@@ -207,7 +207,7 @@ struct arch_as *arch_as_create(void)
 	}
 	as->l2[0] = as->l2[1] = as->l2[2] = PMEM_NONE; /* until a mapping needs one */
 	as->l2[3] = kernel_as.l2[3];
-	table(as->l3)[3] = ((uint64_t)arch_pfn_to_mfn(as->l2[3]) << 12) | PTE_P;
+	table(as->l3)[3] = ((uint64_t)pv_pfn_to_mfn(as->l2[3]) << 12) | PTE_P;
 	return as;
 }
 
@@ -221,7 +221,7 @@ static int add_l2(struct arch_as *as, unsigned slot)
 		return -UAPI_ENOMEM;
 	if (as->live)
 		q_add(dmap_maddr(l2), dmap_pte(l2, false));
-	pt_set(as, as->l3, slot, ((uint64_t)arch_pfn_to_mfn(l2) << 12) | PTE_P);
+	pt_set(as, as->l3, slot, ((uint64_t)pv_pfn_to_mfn(l2) << 12) | PTE_P);
 	as->l2[slot] = l2;
 	return 0;
 }
@@ -249,13 +249,13 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 			return -UAPI_ENOMEM;
 		if (as->live) /* a page table from now on: read-only first */
 			q_add(dmap_maddr(l1), dmap_pte(l1, false));
-		pt_set(as, l2, i2, ((uint64_t)arch_pfn_to_mfn(l1) << 12) | PDE_USER_FLAGS);
+		pt_set(as, l2, i2, ((uint64_t)pv_pfn_to_mfn(l1) << 12) | PDE_USER_FLAGS);
 		l2_span_add(&as->span[slot], i2);
 		pv_mmu_stats.l1_tables++;
 	}
 	uint64_t old = pt_get(l1, i1), pte = 0;
 	if (prot)
-		pte = pte_user(arch_pfn_to_mfn(pfn), prot, PTE_NX);
+		pte = pte_user(pv_pfn_to_mfn(pfn), prot, PTE_NX);
 	pt_set(as, l1, i1, pte);
 	if (as == loaded && (old & PTE_P)) /* the TLB may hold the old entry */
 		tlb_batch_add(&tlb, va);
@@ -315,7 +315,7 @@ int arch_as_ready(struct arch_as *as)
 	static struct mmuext_op ops[2];
 	each_table(as, make_readonly, NULL); /* behind what is queued already */
 	ops[0] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
-	ops[1] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = arch_pfn_to_mfn(as->l3) };
+	ops[1] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = pv_pfn_to_mfn(as->l3) };
 	tlb_batch_clear(&tlb);
 	pv_mmu_stats.tlb_flushes++;
 	batch_queue();
@@ -359,7 +359,7 @@ static void remap_writable(uint32_t pfn, void *ctx)
 static void batch_unpin(struct arch_as *as)
 {
 	static struct mmuext_op unpin[1];
-	unpin[0] = (struct mmuext_op){ .cmd = MMUEXT_UNPIN_TABLE, .arg1 = arch_pfn_to_mfn(as->l3) };
+	unpin[0] = (struct mmuext_op){ .cmd = MMUEXT_UNPIN_TABLE, .arg1 = pv_pfn_to_mfn(as->l3) };
 	batch_ext(unpin, 1);
 }
 
@@ -418,8 +418,8 @@ static void load(struct arch_as *as, uint32_t sp)
 	if (gone)
 		batch_unpin(gone);
 	if (as != loaded) {
-		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR,
-						  .arg1 = arch_pfn_to_mfn(as->l3) };
+		ops[nops++] =
+		    (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR, .arg1 = pv_pfn_to_mfn(as->l3) };
 		tlb_batch_clear(&tlb); /* a new base pointer flushes the TLB */
 		pv_mmu_stats.switches++;
 	}
@@ -518,7 +518,7 @@ static void extend_direct_map(void)
 	uint64_t kl2_maddr = entry_maddr(kernel_as.l2[3], 0);
 	for (uint32_t i = 0; i < n; i++)
 		q_add(kl2_maddr + (first + i) * 8,
-		      ((uint64_t)arch_pfn_to_mfn(l1s[i]) << 12) | PDE_KERNEL_FLAGS);
+		      ((uint64_t)pv_pfn_to_mfn(l1s[i]) << 12) | PDE_KERNEL_FLAGS);
 	batch_queue();
 	int rc = batch_run();
 	if (rc) {

@@ -14,6 +14,13 @@ extern struct shared_info *shared_info;
 extern const uint32_t *p2m; /* start_info->mfn_list */
 #define m2p ((const uint32_t *)MACH2PHYS_VIRT_START)
 
+/* arch_pfn_to_mfn for the port's own hot paths (the page-table code calls it
+ * for every entry it builds): inline, as a call costs more under TCG. */
+static inline uint32_t pv_pfn_to_mfn(uint32_t pfn)
+{
+	return pfn < start_info->nr_pages ? p2m[pfn] : 0xFFFFFFFFu;
+}
+
 /* traps.c */
 void traps_init(void);
 struct trap_expect {
