@@ -54,7 +54,7 @@ def parse(path):
                 samples.setdefault(m.group(1), []).extend(int(v) for v in m.group(2).split())
     rows = {}
     for name, boots in lines.items():
-        r = {"boots": len(boots)}
+        r = {"boots": len(boots), "boot_medians": [int(b["median"]) for b in boots]}
         for k in COUNTERS:
             vals = [b.get(k, "n/a") for b in boots]
             r[k] = "n/a" if "n/a" in vals else f"{sum(float(v) for v in vals) / len(vals):.2f}"
@@ -83,6 +83,20 @@ def xen2003():
 
 def ticks(r):
     return f"{r['median']:,} ({r['min']:,}–{r['max']:,})"
+
+
+def round_ratios(p, n):
+    """PV/native per round: the k-th boot of each port ran in the same round,
+    one right after the other, so the pair shares the host's state of the moment
+    (this host's speed drifts by up to 1.6x over minutes, for both ports)."""
+    pairs = zip(p["boot_medians"], n["boot_medians"])
+    return sorted(a / b for a, b in pairs if b)
+
+
+def ratio_text(rs):
+    if len(rs) == 1:
+        return f"{rs[0]:.2f}"
+    return f"{rs[len(rs) // 2]:.2f} ({rs[0]:.2f}–{rs[-1]:.2f})"
 
 
 def target_text(t):
@@ -131,8 +145,11 @@ def main():
           "until the native port (guestos/arch-native/, build/native.elf) exists.")
     w(f"- Runs: {env('BENCH_ROUNDS_TEXT', '?')}; ROW is each row's name. In a boot, a "
       "row runs one untimed warm-up repetition, then timed ones; each gives a sample, "
-      "its ticks divided by its operations. Per row: the median (min–max) of all "
-      f"{pv['null_syscall']['reps']} samples, in TSC ticks per operation. The two kernels "
+      "its ticks divided by its operations. Ticks: per row, the median (min–max) of all "
+      f"{pv['null_syscall']['reps']} samples of a port, in TSC ticks per operation. "
+      "PV/native: the median (min–max) over the rounds of each round's ratio of the two "
+      "boots' medians; the two boots of a round run back to back, so a ratio is not "
+      "skewed by the host's speed, which drifts between rounds. The two kernels "
       f"get the same memory ({env('BENCH_MEM', '?')} MiB) and run in the same `make bench`.\n")
 
     w("## Caveat: these are TCG timings\n")
@@ -152,7 +169,8 @@ def main():
     for name, label, _, target in ROWS:
         p = pv[name]
         n = native.get(name)
-        ratio = p["median"] / n["median"] if n else None
+        rs = round_ratios(p, n) if n else []
+        ratio = rs[len(rs) // 2] if rs else None
         x = xen.get(name)
         if not x:
             xtext = "no lmbench counterpart"
@@ -162,7 +180,7 @@ def main():
             xtext = f"not found ({x[0]})"
         c = [p.get(k, "?") for k in COUNTERS]
         w(f"| {label} | {ticks(n) if n else 'missing'} | {ticks(p)} "
-          f"| {f'{ratio:.2f}' if ratio else '—'}{met(target, ratio)} | {target_text(target)} "
+          f"| {ratio_text(rs) if rs else '—'}{met(target, ratio)} | {target_text(target)} "
           f"| {xtext} | {c[0]} | {c[1]} | {c[2]} | {c[3]} | {c[4]} |")
         dat.append(f"{name} \"{label}\" {ratio if ratio else 'NaN'} {p['entries']}")
     w("")

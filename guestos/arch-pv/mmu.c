@@ -35,7 +35,8 @@ static uint32_t kernel_l1[L2_HV_FIRST]; /* PFN of the kernel L1 for each 2 MiB *
 
 static struct mmu_update queue[QUEUE_MAX];
 static unsigned queued;
-static struct tlb_batch tlb; /* what the queued updates need */
+static uint32_t queued_filter; /* a bit per queued entry (queue_bit): most lookups miss */
+static struct tlb_batch tlb;   /* what the queued updates need */
 struct pv_mmu_stats pv_mmu_stats;
 
 static uint64_t *table(uint32_t pfn)
@@ -105,6 +106,7 @@ static void batch_queue(void)
 	memcpy(sent, queue, queued * sizeof(queue[0]));
 	batch_updates(sent, queued);
 	queued = 0;
+	queued_filter = 0;
 }
 
 static int batch_run(void)
@@ -148,11 +150,34 @@ static void flush_or_panic(const char *what)
 		panic("mmu: %s: refused after %u updates: %d", what, batch_done[0], rc);
 }
 
-static void q_add(uint64_t maddr, uint64_t val)
+/* A Bloom filter of one hash over the queued entries (table PFN, index): a
+ * lookup whose bit is clear needs no scan of the queue (munmap looks up every
+ * page of the range after queueing the first one's removal). */
+static inline uint32_t queue_bit(uint32_t pfn, unsigned idx)
+{
+	uint32_t e = pfn * 512 + idx;
+	return 1u << ((e ^ (e >> 5)) & 31);
+}
+
+static void queue_push(struct mmu_update u, uint32_t pfn, unsigned idx)
+{
+	queue[queued++] = u;
+	queued_filter |= queue_bit(pfn, idx);
+}
+
+/* Entry idx of the page table at pfn becomes val once the queue is sent. */
+static void q_add(uint32_t pfn, unsigned idx, uint64_t val)
 {
 	if (queued == QUEUE_MAX)
 		flush_or_panic("full queue");
-	queue[queued++] = (struct mmu_update){ maddr | MMU_NORMAL_PT_UPDATE, val };
+	queue_push((struct mmu_update){ entry_maddr(pfn, idx) | MMU_NORMAL_PT_UPDATE, val }, pfn,
+		   idx);
+}
+
+/* The direct map's entry for frame pfn (read-only or writable) is queued. */
+static void q_dmap(uint32_t pfn, bool writable)
+{
+	q_add(kernel_l1[pfn / 512], pfn % 512, dmap_pte(pfn, writable));
 }
 
 /* The newest queued value for an entry, or its value in memory. */
@@ -170,7 +195,7 @@ static uint64_t __attribute__((noinline)) queued_value(uint32_t pfn, unsigned id
  * more than the lookup itself (bench/HISTORY.md). */
 static inline uint64_t pt_get(uint32_t pfn, unsigned idx)
 {
-	if (queued)
+	if (queued && (queued_filter & queue_bit(pfn, idx)))
 		return queued_value(pfn, idx);
 	return ((volatile uint64_t *)table(pfn))[idx];
 }
@@ -178,7 +203,7 @@ static inline uint64_t pt_get(uint32_t pfn, unsigned idx)
 static void pt_set(const struct arch_as *as, uint32_t pfn, unsigned idx, uint64_t val)
 {
 	if (as->live)
-		q_add(entry_maddr(pfn, idx), val);
+		q_add(pfn, idx, val);
 	else
 		table(pfn)[idx] = val; /* not a page table yet: ordinary memory */
 }
@@ -220,7 +245,7 @@ static int add_l2(struct arch_as *as, unsigned slot)
 	if (l2 == PMEM_NONE)
 		return -UAPI_ENOMEM;
 	if (as->live)
-		q_add(dmap_maddr(l2), dmap_pte(l2, false));
+		q_dmap(l2, false);
 	pt_set(as, as->l3, slot, ((uint64_t)pv_pfn_to_mfn(l2) << 12) | PTE_P);
 	as->l2[slot] = l2;
 	return 0;
@@ -248,7 +273,7 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 		if ((l1 = frame_alloc_zeroed()) == PMEM_NONE)
 			return -UAPI_ENOMEM;
 		if (as->live) /* a page table from now on: read-only first */
-			q_add(dmap_maddr(l1), dmap_pte(l1, false));
+			q_dmap(l1, false);
 		pt_set(as, l2, i2, ((uint64_t)pv_pfn_to_mfn(l1) << 12) | PDE_USER_FLAGS);
 		l2_span_add(&as->span[slot], i2);
 		pv_mmu_stats.l1_tables++;
@@ -295,13 +320,13 @@ static void each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), 
 static void make_readonly(uint32_t pfn, void *ctx)
 {
 	(void)ctx;
-	q_add(dmap_maddr(pfn), dmap_pte(pfn, false));
+	q_dmap(pfn, false);
 }
 
 static void make_writable(uint32_t pfn, void *ctx)
 {
 	(void)ctx;
-	q_add(dmap_maddr(pfn), dmap_pte(pfn, true));
+	q_dmap(pfn, true);
 }
 
 /*
@@ -341,7 +366,7 @@ static void remap_writable(uint32_t pfn, void *ctx)
 	if (*n < QUEUE_MAX)
 		remap[*n] = u;
 	else if (queued < QUEUE_MAX)
-		queue[queued++] = u; /* applied by a flush right after the batch */
+		queue_push(u, kernel_l1[pfn / 512], pfn % 512); /* sent right after the batch */
 	else
 		panic("mmu: too many page tables to take down at once");
 	++*n;
@@ -513,11 +538,10 @@ static void extend_direct_map(void)
 			if (pfn < direct_frames)
 				e[j] = dmap_pte(pfn, true);
 		}
-		q_add(dmap_maddr(l1s[i]), dmap_pte(l1s[i], false));
+		q_dmap(l1s[i], false);
 	}
-	uint64_t kl2_maddr = entry_maddr(kernel_as.l2[3], 0);
 	for (uint32_t i = 0; i < n; i++)
-		q_add(kl2_maddr + (first + i) * 8,
+		q_add(kernel_as.l2[3], first + i,
 		      ((uint64_t)pv_pfn_to_mfn(l1s[i]) << 12) | PDE_KERNEL_FLAGS);
 	batch_queue();
 	int rc = batch_run();
@@ -529,7 +553,7 @@ static void extend_direct_map(void)
 		       "keeps the initial region's %u frames\n",
 		       rc, region_frames);
 		for (uint32_t i = 0; i < n; i++)
-			q_add(dmap_maddr(l1s[i]), dmap_pte(l1s[i], true));
+			q_dmap(l1s[i], true);
 		flush_or_panic("undoing the direct map");
 		for (uint32_t i = 0; i < n; i++)
 			frame_put(l1s[i]);
