@@ -30,8 +30,8 @@ void arch_flush_tlb(void);
 uint32_t arch_pfn_to_mfn(uint32_t pfn);
 
 /*
- * User address spaces (PV: an L3 with its own L2 for each 1 GiB slot, the slot-3
- * L2 holding a copy of the kernel's entries). A new one is "building": its
+ * User address spaces (an L3, an L2 for each user 1 GiB slot in use, and the
+ * kernel's L2, shared, under slot 3). A new one is "building": its
  * page tables are ordinary writable memory and arch_as_map writes them
  * directly. arch_as_ready makes them page tables (read-only, pinned): from then
  * on arch_as_map only queues the update, and arch_mmu_flush applies every
