@@ -204,9 +204,9 @@ def main():
       "the lmbench tables (native Linux uniprocessor, L-UP, against XenoLinux). "
       "bench/xen2003.tsv maps our rows to lmbench's columns and holds the paper's "
       "numbers; a row says *not found* while its numbers are empty there. They are "
-      "copied only from the paper itself: the search available when this report was "
-      "set up reached only the paper's first page, not its tables, so none are quoted "
-      "yet.\n")
+      "copied only from the paper itself: the searches available to this project (two "
+      "sessions, some fifty queries over stored pages, documents and code) reached the "
+      "paper's text but never its lmbench tables, so none are quoted yet.\n")
 
     hist = os.path.join(HERE, "HISTORY.md")
     if os.path.exists(hist):
