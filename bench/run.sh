@@ -8,7 +8,7 @@
 #                            report written to BUILD/bench/ instead
 #
 # Environment: BUILD (default build), NATIVE_ELF (default BUILD/native.elf),
-# BENCH_MEM (MiB for each kernel, default 80), BENCH_ROUNDS (default 9),
+# BENCH_MEM (MiB for each kernel, default 80), BENCH_ROUNDS (default 15),
 # QEMU (default qemu-system-i386), QEMU_ACCEL (default tcg).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -44,7 +44,7 @@ done
 # the first write to a frame that last held executed code is slow (QEMU drops the
 # code translated from it), so the kernels must go through equally many frames.
 mem=${BENCH_MEM:-80}
-rounds=${BENCH_ROUNDS:-9}
+rounds=${BENCH_ROUNDS:-15}
 qemu_flags=(-accel "${QEMU_ACCEL:-tcg}" -cpu qemu32,+nx -nodefaults
 	-bios /usr/share/qemu/qboot.rom -display none -serial stdio -no-reboot
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
