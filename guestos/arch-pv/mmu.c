@@ -36,6 +36,7 @@ static uint32_t kernel_l1[L2_HV_FIRST]; /* PFN of the kernel L1 for each 2 MiB *
 static struct mmu_update queue[QUEUE_MAX];
 static unsigned queued;
 static uint32_t queued_filter; /* a bit per queued entry (queue_bit): most lookups miss */
+static uint32_t only_va;       /* while queued == 1: the loaded address the entry maps, or 0 */
 static struct tlb_batch tlb;   /* what the queued updates need */
 struct pv_mmu_stats pv_mmu_stats;
 
@@ -140,9 +141,36 @@ static unsigned take_tlb_work(struct mmuext_op *out)
 	return n;
 }
 
+/*
+ * One queued entry that maps a known address of the loaded space (a page
+ * fault's new page, a copy-on-write copy), with no TLB work but that address's:
+ * update_va_mapping does it with less hypervisor work than a batch (no array to
+ * copy and walk, no count to write back). Returns false if the case is not that.
+ */
+static bool flush_single(void)
+{
+	if (queued != 1 || !only_va || batched || (!tlb.all && tlb.n > 1) ||
+	    (tlb.n == 1 && tlb.va[0] != only_va))
+		return false;
+	uint32_t flags = tlb.all ? UVMF_TLB_FLUSH : tlb.n ? UVMF_INVLPG : UVMF_NONE;
+	uint64_t val = queue[0].val;
+	queued = 0;
+	queued_filter = 0;
+	pv_mmu_stats.updates++;
+	pv_mmu_stats.tlb_flushes += flags != UVMF_NONE;
+	tlb_batch_clear(&tlb);
+	long rc =
+	    HYPERVISOR_update_va_mapping(only_va, (uint32_t)val, (uint32_t)(val >> 32), flags);
+	if (rc)
+		panic("mmu: update_va_mapping(%#x) refused: %ld", only_va, rc);
+	return true;
+}
+
 static void flush_or_panic(const char *what)
 {
 	static struct mmuext_op ops[TLB_BATCH_MAX];
+	if (flush_single())
+		return;
 	batch_queue();
 	batch_ext(ops, take_tlb_work(ops));
 	int rc = batch_run();
@@ -161,6 +189,7 @@ static inline uint32_t queue_bit(uint32_t pfn, unsigned idx)
 
 static void queue_push(struct mmu_update u, uint32_t pfn, unsigned idx)
 {
+	only_va = 0;
 	queue[queued++] = u;
 	queued_filter |= queue_bit(pfn, idx);
 }
@@ -282,6 +311,8 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 	if (prot)
 		pte = pte_user(pv_pfn_to_mfn(pfn), prot, PTE_NX);
 	pt_set(as, l1, i1, pte);
+	if (as->live && as == loaded && queued == 1)
+		only_va = va;		   /* the queue is just this entry (see flush_single) */
 	if (as == loaded && (old & PTE_P)) /* the TLB may hold the old entry */
 		tlb_batch_add(&tlb, va);
 	return 0;

@@ -158,7 +158,7 @@ KTEST(mmucount, per_operation)
 		entries[i] = report(label, &with, &base, ops[i].n * ops[i].per);
 	}
 	/* What must hold whatever the emulator: a system call never enters the
-	 * hypervisor; a demand-zero fault is the bounce plus one batch. */
+	 * hypervisor; a demand-zero fault is the bounce plus one update. */
 	CHECK_EQ(entries[0], 0);
 	CHECK(entries[1] <= 200);
 	printk("mmucount: (fork = fork + exit + wait; exec = exec of the same program, whose "
