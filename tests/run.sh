@@ -34,6 +34,12 @@ status=$?
 [ "$status" = 0 ] && echo "PASS format" || { echo "FAIL format"; head -n 20 "$build/format.log"; }
 record "format" "$status"
 
+echo "== bench/report.py on made-up logs"
+python3 tests/bench/test_report.py "$build/test-report" >"$build/test-report.log" 2>&1
+status=$?
+[ "$status" = 0 ] && echo "PASS bench_report" || { echo "FAIL bench_report"; cat "$build/test-report.log"; }
+record "bench_report" "$status"
+
 echo "== unit tests (cmocka, ASan + UBSan)"
 unit_out="$(pwd)/$build/unit"
 if ! make -s -C tests/unit O="$unit_out" all >"$build/unit-build.log" 2>&1; then

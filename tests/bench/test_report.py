@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""bench/report.py on made-up logs: every row in the table, PV/native as the
+median of the per-round ratios (round k's PV boot against round k's native
+boot), the range, the fastest-sample ratio and the targets' verdicts.
+
+    test_report.py WORKDIR     exits non-zero, saying why, on a wrong report
+"""
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPORT = os.path.join(HERE, "..", "..", "bench", "report.py")
+
+rows = subprocess.run([sys.executable, REPORT, "--rows"], check=True,
+                      capture_output=True, text=True).stdout.split()
+work = sys.argv[1]
+os.makedirs(work, exist_ok=True)
+
+# Three rounds. fork_exit: native 100 / 50 / 100, PV 300 / 150 / 160: per-round
+# ratios 3.0, 3.0, 1.6 -> 3.00 (1.60-3.00); pooling the samples instead would
+# give 160 / 95 = 1.68. The CPU loop: the host twice as slow in round 2 for
+# both ports, so 1.00 in every round.
+pv_ticks = {"fork_exit": [300, 150, 160], "cpu_loop": [100, 200, 100]}
+native_ticks = {"fork_exit": [100, 50, 100], "cpu_loop": [100, 200, 100]}
+
+
+def log(path, ticks, counters):
+    with open(path, "w") as f:
+        for rnd in range(3):
+            for row in rows:
+                t = ticks.get(row, [50, 50, 50])[rnd]
+                f.write(f"bench: {row} samples {t} {t + 10} {t - 5}\n")
+                f.write(f"bench: {row} median={t} min={t - 5} max={t + 10} n=10 reps=3 "
+                        f"{counters}\n")
+
+
+c_pv = ("entries=3.00 hypercalls=11.00 exceptions=0.00 interrupts=0.00 "
+        "tlb_flushes=3.00 pt_updates=10.00")
+c_native = ("entries=n/a hypercalls=n/a exceptions=n/a interrupts=n/a "
+            "tlb_flushes=n/a pt_updates=n/a")
+log(os.path.join(work, "pv.log"), pv_ticks, c_pv)
+log(os.path.join(work, "native.log"), native_ticks, c_native)
+subprocess.run([sys.executable, REPORT, work, os.path.join(work, "pv.log"),
+                os.path.join(work, "native.log")], check=True)
+report = open(os.path.join(work, "REPORT.md")).read()
+
+
+def row_line(label):
+    for line in report.splitlines():
+        if line.startswith(f"| {label} |"):
+            return line
+    sys.exit(f"test_report: no table row for {label}")
+
+
+def expect(label, *parts):
+    line = row_line(label)
+    for part in parts:
+        if part not in line:
+            sys.exit(f"test_report: row {label!r} lacks {part!r}: {line}")
+
+
+expect("fork+exit", "| 3.00 (1.60–3.00) (**not met**) | 3.22 |", "| 3.00 | 11.00 |")
+expect("CPU loop", "1.00 (1.00–1.00) (met)")
+expect("null system call", "1.00 (1.00–1.00) (met)")
+if report.count("\n| ") != len(rows) + 1:
+    sys.exit("test_report: the table does not have one line per row")
+print("test_report: ok")
