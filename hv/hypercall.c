@@ -61,11 +61,12 @@ long do_multicall(uint32_t calls, uint32_t count)
 		if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret) {
 			e.result = (uint32_t)-XEN_EINVAL; /* cannot nest or return from here */
 		} else {
-			struct cpu_regs args = { .ebx = e.args[0],
-						 .ecx = e.args[1],
-						 .edx = e.args[2],
-						 .esi = e.args[3],
-						 .edi = e.args[4] };
+			struct cpu_regs args; /* the handlers read only the five below */
+			args.ebx = e.args[0];
+			args.ecx = e.args[1];
+			args.edx = e.args[2];
+			args.esi = e.args[3];
+			args.edi = e.args[4];
 			e.result = (uint32_t)hypercall_call(e.op, &args);
 		}
 		if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, 4)) {

@@ -464,10 +464,39 @@ static void free_tables(struct arch_as *as)
  * while still loaded (the CR3 reference keeps its types), so that its tables
  * lose their types right after the new base pointer's flush.
  */
+/*
+ * The common switch between two processes: nothing queued, no TLB work,
+ * nothing to take down. A prebuilt multicall (the base pointer, then the
+ * stack) saves building a batch at every switch.
+ */
+static struct mmuext_op switch_op = { .cmd = MMUEXT_NEW_BASEPTR };
+static struct multicall_entry switch_calls[2] = {
+	{ .op = __HYPERVISOR_mmuext_op, .args = { (uint32_t)&switch_op, 1, 0, DOMID_SELF } },
+	{ .op = __HYPERVISOR_stack_switch, .args = { FLAT_RING1_DS } },
+};
+
+static bool load_plain(struct arch_as *as, uint32_t sp)
+{
+	if (queued || batched || dead || tlb.all || tlb.n || as == loaded || !sp || sp == loaded_sp)
+		return false;
+	switch_op.arg1 = pv_pfn_to_mfn(as->l3);
+	switch_calls[1].args[1] = sp;
+	if (HYPERVISOR_multicall((uint32_t)switch_calls, 2) || switch_calls[0].result ||
+	    switch_calls[1].result)
+		panic("mmu: cannot switch to the tables at frame %#x (stack %#x)", as->l3, sp);
+	pv_mmu_stats.switches++;
+	pv_mmu_stats.multicall_inner += 2;
+	loaded = as;
+	loaded_sp = sp;
+	return true;
+}
+
 static void load(struct arch_as *as, uint32_t sp)
 {
 	static struct mmuext_op ops[2], flush[TLB_BATCH_MAX];
 	unsigned nops = 0;
+	if (load_plain(as, sp))
+		return;
 	bool switch_sp = sp && sp != loaded_sp;
 	struct arch_as *gone = dead != as ? dead : NULL; /* then dead == loaded */
 	batch_queue(); /* aimed at the tables loaded now: before the switch */
