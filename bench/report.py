@@ -199,6 +199,24 @@ def main():
       "out of *entries*; per operation they were: " +
       ", ".join(f"{n} {pv[n]['interrupts']}" for n, *_ in ROWS) + ".\n")
 
+    icount_pv, icount_native = env("BENCH_ICOUNT_PV"), env("BENCH_ICOUNT_NATIVE")
+    if icount_pv and icount_native:
+        ipv, inat = parse(icount_pv), parse(icount_native)
+        w("## Instructions per operation\n")
+        w("One more boot per port with every row, under QEMU's `-icount shift=0`: the "
+          "TSC then advances by one for each guest instruction executed (rings 0, 1 and "
+          "3, the hypervisor's included), so these are exact counts that repeat from run "
+          "to run, whatever the host does. They leave out what the emulator charges "
+          "beyond instructions (soft-TLB refills after a flush, the work of `int` and "
+          "`iret`), which the timings above include.\n")
+        w("| operation | native | PV | PV/native |")
+        w("|---|---:|---:|---:|")
+        for name, label, _, _ in ROWS:
+            if name in ipv and name in inat and inat[name]["median"]:
+                a, b = ipv[name]["median"], inat[name]["median"]
+                w(f"| {label} | {b:,} | {a:,} | {a / b:.2f} |")
+        w("")
+
     w("![PV/native per operation](ratios.svg)\n")
 
     w("## What each row measures\n")

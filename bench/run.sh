@@ -48,14 +48,15 @@ rounds=${BENCH_ROUNDS:-15}
 qemu_flags=(-accel "${QEMU_ACCEL:-tcg}" -cpu qemu32,+nx -nodefaults
 	-bios /usr/share/qemu/qboot.rom -display none -serial stdio -no-reboot
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+extra_flags=()
 # qemu_command PORT ARGS: sets cmd to the QEMU command line that runs bench ARGS
 # (words joined by +) under PORT, and shown to the same line quoted for a shell.
 qemu_command() {
 	if [ "$1" = pv ]; then
-		cmd=("$QEMU" "${qemu_flags[@]}" -m 128 -kernel "$build/hv.elf" -append "dom0_mem=${mem}M"
+		cmd=("$QEMU" "${qemu_flags[@]}" "${extra_flags[@]}" -m 128 -kernel "$build/hv.elf" -append "dom0_mem=${mem}M"
 			-initrd "$build/dom0.elf init=bench:$2,$work/userland.cpio")
 	else
-		cmd=("$QEMU" "${qemu_flags[@]}" -m "$mem" -kernel "$native_elf"
+		cmd=("$QEMU" "${qemu_flags[@]}" "${extra_flags[@]}" -m "$mem" -kernel "$native_elf"
 			-initrd "$work/userland.cpio init=bench:$2")
 	fi
 	shown="${cmd[*]:0:${#cmd[@]}-1} \"${cmd[${#cmd[@]}-1]}\""
@@ -99,6 +100,22 @@ else
 	done
 fi
 for port in "${ports[@]}"; do grep -v ' samples ' "$work/$port.log" | sed "s/^/$port: /"; done
+
+# Instructions: one more boot per port with every row, under -icount (QEMU's
+# clock then advances one nanosecond per guest instruction, so the TSC counts
+# the instructions executed, the hypervisor's included): exact, and the same in
+# every run, whatever the host does.
+if [ "$mode" != smoke ]; then
+	extra_flags=(-icount shift=0,sleep=off)
+	for port in "${ports[@]}"; do
+		: >"$work/$port.icount.log"
+		boot "$port" samples "$work/$port.icount.log"
+		grep -v ' samples ' "$work/$port.icount.log" | sed "s/^/$port (instructions): /"
+	done
+	export BENCH_ICOUNT_PV="$work/pv.icount.log"
+	[ "${#ports[@]}" = 2 ] && export BENCH_ICOUNT_NATIVE="$work/native.icount.log"
+	extra_flags=()
+fi
 
 qemu_command pv "$([ "$mode" = smoke ] && echo smoke || echo samples+ROW)"
 export BENCH_PV_CMD="$shown"

@@ -25,9 +25,9 @@ pv_ticks = {"fork_exit": [300, 150, 160], "cpu_loop": [100, 200, 100]}
 native_ticks = {"fork_exit": [100, 50, 100], "cpu_loop": [100, 200, 100]}
 
 
-def log(path, ticks, counters):
+def log(path, ticks, counters, rounds=3):
     with open(path, "w") as f:
-        for rnd in range(3):
+        for rnd in range(rounds):
             for row in rows:
                 t = ticks.get(row, [50, 50, 50])[rnd]
                 f.write(f"bench: {row} samples {t} {t + 10} {t - 5}\n")
@@ -41,8 +41,13 @@ c_native = ("entries=n/a hypercalls=n/a exceptions=n/a interrupts=n/a "
             "tlb_flushes=n/a pt_updates=n/a")
 log(os.path.join(work, "pv.log"), pv_ticks, c_pv)
 log(os.path.join(work, "native.log"), native_ticks, c_native)
+# The instruction counts (-icount boots): one boot per port, every row.
+log(os.path.join(work, "pv.icount"), {"fork_exit": [2000]}, c_pv, rounds=1)
+log(os.path.join(work, "native.icount"), {"fork_exit": [1000]}, c_native, rounds=1)
+env = dict(os.environ, BENCH_ICOUNT_PV=os.path.join(work, "pv.icount"),
+           BENCH_ICOUNT_NATIVE=os.path.join(work, "native.icount"))
 subprocess.run([sys.executable, REPORT, work, os.path.join(work, "pv.log"),
-                os.path.join(work, "native.log")], check=True)
+                os.path.join(work, "native.log")], check=True, env=env)
 report = open(os.path.join(work, "REPORT.md")).read()
 
 
@@ -63,6 +68,9 @@ def expect(label, *parts):
 expect("fork+exit", "| 3.00 (1.60–3.00) (**not met**) | 3.22 |", "| 3.00 | 11.00 |")
 expect("CPU loop", "1.00 (1.00–1.00) (met)")
 expect("null system call", "1.00 (1.00–1.00) (met)")
-if report.count("\n| ") != len(rows) + 1:
+main_table = report.split("## Instructions per operation")[0]
+if main_table.count("\n| ") != len(rows) + 1:
     sys.exit("test_report: the table does not have one line per row")
+if "| fork+exit | 1,000 | 2,000 | 2.00 |" not in report:
+    sys.exit("test_report: no instruction count for fork+exit (1,000 native, 2,000 PV)")
 print("test_report: ok")
