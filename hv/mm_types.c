@@ -66,16 +66,17 @@ static unsigned l2_guest_slots(unsigned type)
 
 /*
  * The first present entry of e[i..n), or n. Tables are mostly empty, and
- * under TCG every guest instruction costs: one test covers eight entries.
+ * under TCG every guest instruction costs: one test covers sixteen entries.
  * (Non-present entries are skipped before l1e_get/l2e_get, which would
  * accept them and take nothing, so the calls are saved too.)
  */
 static inline __attribute__((always_inline)) unsigned next_present(const uint64_t *e, unsigned i,
 								   unsigned n)
 {
-	for (; i + 8 <= n; i += 8)
+	for (; i + 16 <= n; i += 16)
 		if ((e[i] | e[i + 1] | e[i + 2] | e[i + 3] | e[i + 4] | e[i + 5] | e[i + 6] |
-		     e[i + 7]) &
+		     e[i + 7] | e[i + 8] | e[i + 9] | e[i + 10] | e[i + 11] | e[i + 12] |
+		     e[i + 13] | e[i + 14] | e[i + 15]) &
 		    _PAGE_PRESENT)
 			break;
 	while (i < n && !(e[i] & _PAGE_PRESENT))
