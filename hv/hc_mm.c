@@ -47,12 +47,11 @@ long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_
 	if (va >= HYPERVISOR_VIRT_START || (flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL)) ||
 	    (flags & UVMF_FLUSHTYPE_MASK) == 3)
 		return -XEN_EINVAL;
-	int rc = pte_l1_check(d->id, pte);
-	if (rc)
-		return rc;
+	/* As Xen: the L1 first, then the entry (mm_update_l1e checks it). */
 	if (!find_l1e(v, va, &l1, &idx))
 		return -XEN_EINVAL;
-	if ((rc = mm_update_l1e(l1, idx, pte, d->id, d->id)))
+	int rc = mm_update_l1e(l1, idx, pte, d->id, d->id);
+	if (rc)
 		return rc;
 	d->stats.pt_updates++;
 	/* One CPU: UVMF_ALL is the same as local. */
