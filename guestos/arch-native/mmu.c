@@ -124,12 +124,10 @@ struct arch_as *arch_as_create(void)
 	struct arch_as *as = kzalloc(sizeof(*as));
 	if (!as)
 		return NULL;
-	if ((as->l3 = frame_alloc_zeroed()) == PMEM_NONE) {
+	if (!pae_l3_alloc(&as->l3, as->l2, maddr(kernel_l2) | PTE_P)) {
 		kfree(as);
 		return NULL;
 	}
-	as->l2[0] = as->l2[1] = as->l2[2] = PMEM_NONE; /* until a mapping needs one */
-	table(as->l3)[3] = maddr(kernel_l2) | PTE_P;
 	return as;
 }
 

@@ -255,13 +255,11 @@ struct arch_as *arch_as_create(void)
 	struct arch_as *as = kzalloc(sizeof(*as));
 	if (!as)
 		return NULL;
-	if ((as->l3 = frame_alloc_zeroed()) == PMEM_NONE) {
+	as->l2[3] = kernel_as.l2[3];
+	if (!pae_l3_alloc(&as->l3, as->l2, ((uint64_t)pv_pfn_to_mfn(as->l2[3]) << 12) | PTE_P)) {
 		kfree(as);
 		return NULL;
 	}
-	as->l2[0] = as->l2[1] = as->l2[2] = PMEM_NONE; /* until a mapping needs one */
-	as->l2[3] = kernel_as.l2[3];
-	table(as->l3)[3] = ((uint64_t)pv_pfn_to_mfn(as->l2[3]) << 12) | PTE_P;
 	return as;
 }
 

@@ -78,6 +78,20 @@ static inline unsigned pte_prot(uint64_t pte)
 }
 
 /*
+ * A new address space's L3, zeroed but for slot 3 (kernel_l3e: the kernel's
+ * L2, shared); the user slots' L2s (l2[0..2]) come with their first mapping.
+ * False, with nothing taken, if no frame was free.
+ */
+static inline bool pae_l3_alloc(uint32_t *l3, uint32_t *l2, uint64_t kernel_l3e)
+{
+	if ((*l3 = frame_alloc_zeroed()) == PMEM_NONE)
+		return false;
+	l2[0] = l2[1] = l2[2] = PMEM_NONE;
+	((uint64_t *)pfn_to_virt(*l3))[3] = kernel_l3e;
+	return true;
+}
+
+/*
  * The L2 indices of a user slot that may hold an L1: [lo, hi). Walks over an
  * address space's tables (teardown, pinning) look there only, not at all 512
  * entries: a process uses a few 2 MiB spans, and under TCG every entry looked
