@@ -90,8 +90,7 @@ static inline __attribute__((always_inline)) unsigned next_present(const uint64_
 static int validate_l1(uint32_t mfn, uint16_t owner)
 {
 	const uint64_t *e = entries(mfn);
-	for_each_present(i, e, PT_ENTRIES)
-	{
+	for_each_present (i, e, PT_ENTRIES) {
 		int rc = l1e_get(e[i], owner, owner);
 		if (rc) {
 			while (i--)
@@ -106,8 +105,7 @@ static int validate_l2(uint32_t mfn, uint16_t owner, unsigned type)
 {
 	uint64_t *e = entries(mfn);
 	unsigned n = l2_guest_slots(type);
-	for_each_present(i, e, n)
-	{
+	for_each_present (i, e, n) {
 		int rc = l2e_get(e[i], owner);
 		if (rc) {
 			while (i--)
@@ -165,11 +163,13 @@ static void devalidate(uint32_t mfn, unsigned type)
 	uint64_t *e = entries(mfn);
 	switch (type & PGT_TYPE_MASK) {
 	case PGT_l1:
-		for_each_present(i, e, PT_ENTRIES) l1e_put(e[i]);
+		for_each_present (i, e, PT_ENTRIES)
+			l1e_put(e[i]);
 		break;
 	case PGT_l2: {
 		unsigned n = l2_guest_slots(type);
-		for_each_present(i, e, n) l2e_put(e[i]);
+		for_each_present (i, e, n)
+			l2e_put(e[i]);
 		/* Do not leave the hypervisor's entries in a page the guest may
 		 * map writable, or validate as an ordinary L2, later. */
 		memset(&e[n], 0, (PT_ENTRIES - n) * sizeof(uint64_t));

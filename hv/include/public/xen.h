@@ -163,9 +163,10 @@ struct mmu_update {
  * PIN_Lx / UNPIN / NEW_BASEPTR take an MFN of the caller's in arg1; PIN_L4 is
  * -EINVAL (PAE). An L3's slot 3 must name an L2 (which gets the hypervisor's
  * entries from slot 428 on); unlike Xen, that L2 may serve several L3s at once
- * (a kernel's one L2 shared by all its address spaces). SET_LDT (arg1 = page-aligned address, arg2
- * = entries) accepts only arg2 = 0 (no LDT): -EINVAL otherwise. MULTI variants, FLUSH_CACHE,
- * CLEAR_PAGE and COPY_PAGE answer -ENOSYS. */
+ * (a kernel's one L2 shared by all its address spaces). SET_LDT (arg1 =
+ * page-aligned address, arg2 = entries) accepts only arg2 = 0 (no LDT):
+ * -EINVAL otherwise. MULTI variants, FLUSH_CACHE, CLEAR_PAGE and COPY_PAGE
+ * answer -ENOSYS. */
 struct mmuext_op {
 	uint32_t cmd;
 	uint32_t arg1; /* MFN or linear address */
