@@ -505,6 +505,21 @@ static uint32_t read_in_other_space(uint32_t va)
 	return *(volatile uint32_t *)va;
 }
 
+/* Fill pool[0..2] as an L3, a slot-3 L2 and an L1 that maps the kernel (the
+ * L2 is a copy of ours: it shares our bootstrap L1s) and pool[3] at va. */
+static void second_space_fill(uint32_t va)
+{
+	uint32_t l3 = pool[0], l2 = pool[1], l1 = pool[2], data = pool[3];
+	unsigned slot = L2_SLOT(va);
+	((uint64_t *)l1)[0] = pte(mfn_of(data), DATA_FLAGS);
+	memcpy((void *)l2, boot_l2(), HV_FIRST_L2_SLOT * 8); /* the kernel, as we map it */
+	((uint64_t *)l2)[slot] = pte(mfn_of(l1), PDE_FLAGS);
+	((uint64_t *)l2)[HV_FIRST_L2_SLOT] = pte(mfn_of(data), PDE_FLAGS); /* replaced */
+	((uint64_t *)l3)[3] = pte(mfn_of(l2), PTE_P);
+	for (unsigned i = 0; i < 3; i++)
+		((uint64_t *)l3)[i] = boot_l3()[i];
+}
+
 /*
  * Build L3 + slot-3 L2 + one L1 from spare frames, map the kernel into it (its
  * L2 shares our bootstrap L1s) and a page only it maps, pin it, switch to it,
@@ -521,13 +536,7 @@ KTEST(selftest, mmu_second_address_space)
 
 	*(volatile uint32_t *)data = MARKER;
 	*(volatile uint32_t *)data2 = 0;
-	((uint64_t *)l1)[0] = pte(mfn_of(data), DATA_FLAGS);
-	memcpy((void *)l2, our_l2, HV_FIRST_L2_SLOT * 8); /* the kernel, as we map it */
-	((uint64_t *)l2)[slot] = pte(mfn_of(l1), PDE_FLAGS);
-	((uint64_t *)l2)[HV_FIRST_L2_SLOT] = pte(mfn_of(data), PDE_FLAGS); /* replaced */
-	((uint64_t *)l3)[3] = pte(mfn_of(l2), PTE_P);
-	for (unsigned i = 0; i < 3; i++)
-		((uint64_t *)l3)[i] = boot_l3()[i];
+	second_space_fill(va);
 
 	/* Build order: fill, map the tables read-only, pin the root, switch. */
 	CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, mfn_of(l3), 0), -XEN_EINVAL); /* still writable */
@@ -580,6 +589,53 @@ KTEST(selftest, mmu_second_address_space)
 		memset((void *)pool[i], 0x5A, PAGE_SIZE);
 		CHECK_EQ(((volatile uint8_t *)pool[i])[4095], 0x5A);
 	}
+}
+
+/*
+ * A new base pointer in a multicall applies to every call after it (the
+ * hypervisor loads CR3 lazily, but before anything can tell): here an
+ * mmu_update whose request array is at an address only the new space maps,
+ * then the way back, in one multicall; each result lands in kernel memory
+ * whose L2 differs between the two spaces.
+ */
+KTEST(selftest, mmu_new_baseptr_applies_to_the_rest_of_a_multicall)
+{
+	pool_init();
+	uint32_t l3 = pool[0], l2 = pool[1], l1 = pool[2], data = pool[3], data2 = pool[4];
+	uint32_t va = slot_va(free_l2_slot());
+	static struct mmuext_op to_new, to_old;
+	static struct multicall_entry calls[3];
+
+	second_space_fill(va);
+	CHECK_EQ(make_ro(l1), 0);
+	CHECK_EQ(make_ro(l2), 0);
+	CHECK_EQ(make_ro(l3), 0);
+	CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, mfn_of(l3), 0), 0);
+	/* The request maps data2 at va + 4 KiB; it is read from va. */
+	*(volatile struct mmu_update *)data =
+	    (struct mmu_update){ ((uint64_t)mfn_of(l1) << 12 | 8) | MMU_NORMAL_PT_UPDATE,
+				 pte(mfn_of(data2), DATA_FLAGS) };
+	to_new = (struct mmuext_op){ MMUEXT_NEW_BASEPTR, mfn_of(l3), 0 };
+	to_old = (struct mmuext_op){ MMUEXT_NEW_BASEPTR, boot_l3_mfn(), 0 };
+	calls[0] = (struct multicall_entry){ .op = __HYPERVISOR_mmuext_op,
+					     .args = { (uint32_t)&to_new, 1, 0, DOMID_SELF } };
+	calls[1] = (struct multicall_entry){ .op = __HYPERVISOR_mmu_update,
+					     .args = { va, 1, 0, DOMID_SELF } };
+	calls[2] = (struct multicall_entry){ .op = __HYPERVISOR_mmuext_op,
+					     .args = { (uint32_t)&to_old, 1, 0, DOMID_SELF } };
+	struct pv_domain_counters before = dom_own_counters();
+	CHECK_EQ(HYPERVISOR_multicall((uint32_t)calls, 3), 0);
+	CHECK_EQ(calls[0].result, 0);
+	CHECK_EQ(calls[1].result, 0); /* not -EFAULT: it read va in the new space */
+	CHECK_EQ(calls[2].result, 0);
+	CHECK_EQ(((volatile uint64_t *)l1)[1], pte(mfn_of(data2), DATA_FLAGS));
+	struct pv_domain_counters after = dom_own_counters();
+	CHECK_EQ(after.tlb_flushes - before.tlb_flushes, 2); /* each switch loaded CR3 */
+	/* Back in our own space, which never mapped va. */
+	EXPECT_TRAP("movl (%%ecx), %%eax", va);
+	CHECK_EQ(trap_expect.cr2, va);
+	CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, mfn_of(l3), 0), 0);
+	CHECK(pool_writable());
 }
 
 /* ---- Batches, flushes, counters --------------------------------------------------- */
