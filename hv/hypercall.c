@@ -37,8 +37,6 @@ static long hypercall_call(uint32_t nr, const struct cpu_regs *args)
 {
 	if (nr >= NR_HYPERCALLS || !hypercall_table[nr])
 		return -XEN_ENOSYS;
-	if (nr != __HYPERVISOR_stack_switch) /* the one that needs no address space */
-		baseptr_settle();
 	current->domain->stats.hypercalls[nr]++;
 	return hypercall_table[nr](args);
 }
