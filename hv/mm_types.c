@@ -64,55 +64,96 @@ static unsigned l2_guest_slots(unsigned type)
 	return (type & PGT_PAE_XEN_L2) ? HV_L2_FIRST_SLOT : PT_ENTRIES;
 }
 
+/* The OR of the low words (where the present bit is) of e[0..31]: one `or`
+ * from memory per entry, which the compiler would split into a load and an or. */
+static inline uint32_t low_words_or32(const uint64_t *e)
+{
+	uint32_t acc = (uint32_t)e[0];
+	__asm__("np_off = 8\n\t"
+		".rept 31\n\t"
+		"or np_off(%1), %0\n\t"
+		"np_off = np_off + 8\n\t"
+		".endr"
+		: "+r"(acc)
+		: "r"(e), "m"(*(const uint64_t(*)[32])e));
+	return acc;
+}
+
 /*
  * The first present entry of e[i..n), or n. Tables are mostly empty, and
- * under TCG every guest instruction costs: one test covers sixteen entries.
+ * under TCG every guest instruction costs: one test covers 32 entries.
  * (Non-present entries are skipped before l1e_get/l2e_get, which would
  * accept them and take nothing, so the calls are saved too.)
  */
 static inline __attribute__((always_inline)) unsigned next_present(const uint64_t *e, unsigned i,
 								   unsigned n)
 {
-	for (; i + 16 <= n; i += 16)
-		if ((e[i] | e[i + 1] | e[i + 2] | e[i + 3] | e[i + 4] | e[i + 5] | e[i + 6] |
-		     e[i + 7] | e[i + 8] | e[i + 9] | e[i + 10] | e[i + 11] | e[i + 12] |
-		     e[i + 13] | e[i + 14] | e[i + 15]) &
-		    _PAGE_PRESENT)
+	for (; i + 32 <= n; i += 32)
+		if (low_words_or32(&e[i]) & _PAGE_PRESENT)
 			break;
 	while (i < n && !(e[i] & _PAGE_PRESENT))
 		i++;
 	return i;
 }
 
-#define for_each_present(i, e, n) \
-	for (unsigned i = next_present(e, 0, n); i < (n); i = next_present(e, i + 1, n))
+/* Each present entry of e[lo..hi). */
+#define for_each_present(i, e, lo, hi) \
+	for (unsigned i = next_present(e, lo, hi); i < (hi); i = next_present(e, i + 1, hi))
+
+/* Devalidation visits only the span validation found and updates widened. */
+static void span_set(uint32_t mfn, unsigned lo, unsigned hi)
+{
+	struct page_info *pg = frame_info(mfn);
+	pg->span.lo = (uint16_t)(lo < hi ? lo : 0);
+	pg->span.hi = (uint16_t)(lo < hi ? hi : 0);
+}
+
+/* A present entry written at idx of a validated table (pg). */
+static inline void span_widen(struct page_info *pg, unsigned idx)
+{
+	if (idx >= pg->span.lo && idx < pg->span.hi)
+		return;
+	if (pg->span.lo == pg->span.hi || idx < pg->span.lo)
+		pg->span.lo = (uint16_t)idx;
+	if (idx >= pg->span.hi)
+		pg->span.hi = (uint16_t)(idx + 1);
+}
 
 static int validate_l1(uint32_t mfn, uint16_t owner)
 {
 	const uint64_t *e = entries(mfn);
-	for_each_present (i, e, PT_ENTRIES) {
+	unsigned lo = PT_ENTRIES, hi = 0;
+	for_each_present (i, e, 0, PT_ENTRIES) {
 		int rc = l1e_get(e[i], owner, owner);
 		if (rc) {
 			while (i--)
 				l1e_put(e[i]);
 			return rc;
 		}
+		if (lo == PT_ENTRIES)
+			lo = i;
+		hi = i + 1;
 	}
+	span_set(mfn, lo, hi);
 	return 0;
 }
 
 static int validate_l2(uint32_t mfn, uint16_t owner, unsigned type)
 {
 	uint64_t *e = entries(mfn);
-	unsigned n = l2_guest_slots(type);
-	for_each_present (i, e, n) {
+	unsigned n = l2_guest_slots(type), lo = PT_ENTRIES, hi = 0;
+	for_each_present (i, e, 0, n) {
 		int rc = l2e_get(e[i], owner);
 		if (rc) {
 			while (i--)
 				l2e_put(e[i]);
 			return rc;
 		}
+		if (lo == PT_ENTRIES)
+			lo = i;
+		hi = i + 1;
 	}
+	span_set(mfn, lo, hi);
 	/* Whatever the guest left in the hypervisor's slots is replaced. */
 	if (n < PT_ENTRIES)
 		memcpy(&e[n], paging_hv_l2_entries(), (PT_ENTRIES - n) * sizeof(uint64_t));
@@ -161,14 +202,16 @@ static int validate(uint32_t mfn, unsigned type, uint16_t owner)
 static void devalidate(uint32_t mfn, unsigned type)
 {
 	uint64_t *e = entries(mfn);
+	const struct page_info *pg = frame_info(mfn);
+	unsigned lo = pg->span.lo, hi = pg->span.hi;
 	switch (type & PGT_TYPE_MASK) {
 	case PGT_l1:
-		for_each_present (i, e, PT_ENTRIES)
+		for_each_present (i, e, lo, hi)
 			l1e_put(e[i]);
 		break;
 	case PGT_l2: {
 		unsigned n = l2_guest_slots(type);
-		for_each_present (i, e, n)
+		for_each_present (i, e, lo, hi)
 			l2e_put(e[i]);
 		/* Do not leave the hypervisor's entries in a page the guest may
 		 * map writable, or validate as an ordinary L2, later. */
@@ -223,9 +266,9 @@ void put_page_type(uint32_t mfn)
 	struct page_info *pg = frame_info(mfn);
 	if (--pg->type_count)
 		return;
-	pg->tlb_stamp = frames.tlb_epoch - frames.flushed_since_unreachable;
 	pg->flags &= ~(PGF_VALIDATED | PGF_PINNED);
-	devalidate(mfn, pg->type);
+	devalidate(mfn, pg->type); /* reads the span, which the stamp replaces */
+	pg->tlb_stamp = frames.tlb_epoch - frames.flushed_since_unreachable;
 }
 
 int get_page_and_type(uint32_t mfn, uint16_t owner, unsigned type)
@@ -330,6 +373,8 @@ int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint
 	if (rc)
 		return rc;
 	entry_write(e, val);
+	if (val & _PAGE_PRESENT)
+		span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
 	l1e_put(old);
 	return 0;
 }
@@ -345,6 +390,8 @@ int mm_update_l2e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)
 	if (rc)
 		return rc;
 	entry_write(e, val);
+	if (val & _PAGE_PRESENT)
+		span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
 	l2e_put(old);
 	return 0;
 }

@@ -40,8 +40,11 @@ struct page_info {
 	uint8_t type;	     /* enum page_type, maybe | PGT_PAE_XEN_L2 */
 	uint8_t flags;	     /* PGF_* */
 	union {
-		uint32_t next_free; /* free list link (an MFN), while PGF_FREE */
-		uint32_t tlb_stamp; /* frames.tlb_epoch when type_count last fell to 0 */
+		uint32_t next_free;	 /* free list link (an MFN), while PGF_FREE */
+		uint32_t tlb_stamp;	 /* frames.tlb_epoch when type_count last fell to 0 */
+		struct {		 /* while a validated L1 or L2: every present entry */
+			uint16_t lo, hi; /* is in lo .. hi - 1 (lo == hi: none) */
+		} span;
 	};
 };
 

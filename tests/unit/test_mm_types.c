@@ -150,6 +150,37 @@ static void l1_validation_takes_and_gives_back_references(void **state)
 	assert_int_equal(pg(l1)->type_count, 0);
 }
 
+/* Devalidation looks only where validation found entries and updates put
+ * them: every reference must still come back. */
+static void devalidation_finds_entries_added_after_validation(void **state)
+{
+	(void)state;
+	uint32_t l1 = alloc(DOM), l2 = alloc(DOM), empty = alloc(DOM), a = alloc(DOM),
+		 b = alloc(DOM);
+	mem[l1][40] = e(a, P);
+	mem[l1][41] = e(a, P);
+	assert_int_equal(mm_pin(l1, DOM, PGT_l1), 0);
+	assert_int_equal(pg(l1)->span.lo, 40);
+	assert_int_equal(pg(l1)->span.hi, 42);
+	assert_int_equal(mm_update_l1e(l1, 3, e(b, P), DOM, DOM), 0);	 /* below it */
+	assert_int_equal(mm_update_l1e(l1, 511, e(b, P | RW), DOM, DOM), 0); /* above it */
+	assert_int_equal(mm_update_l1e(l1, 40, 0, DOM, DOM), 0);	 /* removal */
+	assert_int_equal(pg(a)->count, 2);
+	assert_int_equal(pg(b)->count, 3);
+	assert_int_equal(mm_unpin(l1, DOM), 0);
+	assert_int_equal(pg(a)->count, 1);
+	assert_int_equal(pg(b)->count, 1);
+	assert_int_equal(pg(b)->type_count, 0);
+	/* An empty L2 gets an entry later; its L1 loses the type with the L2. */
+	assert_int_equal(mm_pin(l2, DOM, PGT_l2), 0);
+	assert_int_equal(pg(l2)->span.lo, pg(l2)->span.hi);
+	assert_int_equal(mm_update_l2e(l2, 300, e(empty, PDE), DOM), 0);
+	assert_int_equal(pg(empty)->type, PGT_l1);
+	assert_int_equal(mm_unpin(l2, DOM), 0);
+	assert_int_equal(pg(empty)->type_count, 0);
+	assert_int_equal(pg(empty)->count, 1);
+}
+
 static void failed_validation_leaves_nothing_behind(void **state)
 {
 	(void)state;
@@ -488,6 +519,7 @@ int main(void)
 		T(general_references_need_the_owner),
 		T(one_type_at_a_time),
 		T(l1_validation_takes_and_gives_back_references),
+		T(devalidation_finds_entries_added_after_validation),
 		T(failed_validation_leaves_nothing_behind),
 		T(a_table_cannot_map_itself_writable),
 		T(l2_entries_name_only_l1_tables),
