@@ -124,7 +124,15 @@ static long mmu_update_one(struct domain *d, domid_t foreign, const void *item)
 	return -XEN_ENOSYS;
 }
 
-/* Switch the vCPU to the L3 at mfn; its CR3 reference moves to the new table. */
+/*
+ * Switch the vCPU to the L3 at mfn; its CR3 reference moves to the new table.
+ * The CR3 load itself waits (baseptr_settle) for the first thing that needs
+ * the new address space: under TCG a load empties the soft TLB, and every
+ * page the hypervisor touches after it must be walked again, so the later the
+ * better; a process switch's stack_switch and the multicall's own bookkeeping
+ * (the kernel's slot is the same in both) need nothing of it. Until the load,
+ * the old L3 keeps its reference, so CR3 never holds a table without its type.
+ */
 static long new_baseptr(struct vcpu *v, uint32_t mfn)
 {
 	if (mfn >= (1u << (32 - PAGE_SHIFT)))
@@ -133,12 +141,22 @@ static long new_baseptr(struct vcpu *v, uint32_t mfn)
 	if (rc)
 		return rc;
 	uint32_t old = v->cr3 >> PAGE_SHIFT;
+	const uint64_t *old_l3 = frame_map(old), *new_l3 = frame_map(mfn);
 	v->cr3 = mfn << PAGE_SHIFT;
+	cpu0.stale_l3 = old;
+	cpu0.stale_kernel_same = old_l3[L3_XEN_SLOT] == new_l3[L3_XEN_SLOT];
+	cpu0.baseptr_pending = true;
+	return 0;
+}
+
+void baseptr_load(void)
+{
+	struct vcpu *v = current;
+	cpu0.baseptr_pending = false;
 	write_cr3(v->cr3);
 	mm_tlb_flushed();
 	v->domain->stats.tlb_flushes++;
-	put_unloaded_l3(old);
-	return 0;
+	put_unloaded_l3(cpu0.stale_l3);
 }
 
 /*
@@ -261,6 +279,7 @@ static long run_batch(unsigned nr, uint32_t reqs, uint32_t count, size_t size, u
 			rc = -XEN_EFAULT;
 			break;
 		}
+		baseptr_settle(); /* an earlier item's new base pointer applies to this one */
 		if ((rc = one(d, foreign, buf)))
 			break;
 	}

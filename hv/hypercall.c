@@ -33,10 +33,13 @@ static const hypercall_fn hypercall_table[NR_HYPERCALLS] = { HV_HYPERCALLS(TABLE
 #define NAME_ENTRY(num, name, argc) [num] = #name,
 const char *const hypercall_names[NR_HYPERCALLS] = { XEN_HYPERCALLS(NAME_ENTRY) };
 
-static long hypercall_call(uint32_t nr, const struct cpu_regs *args)
+static inline __attribute__((always_inline)) long hypercall_call(uint32_t nr,
+								 const struct cpu_regs *args)
 {
 	if (nr >= NR_HYPERCALLS || !hypercall_table[nr])
 		return -XEN_ENOSYS;
+	if (nr != __HYPERVISOR_stack_switch) /* the one that needs no address space */
+		baseptr_settle();
 	current->domain->stats.hypercalls[nr]++;
 	return hypercall_table[nr](args);
 }
@@ -53,8 +56,10 @@ long do_multicall(uint32_t calls, uint32_t count)
 	for (uint32_t i = 0; i < count; i++) {
 		struct multicall_entry e;
 		uint32_t at = calls + i * sizeof(e);
+		/* The whole array must be below the hypervisor; the copy can stop
+		 * at args[4], the last argument a hypercall takes. */
 		if (count > HYPERVISOR_VIRT_START / sizeof(e) ||
-		    copy_from_guest(&e, at, sizeof(e))) {
+		    copy_from_guest(&e, at, offsetof(struct multicall_entry, args[5]))) {
 			rc = -XEN_EFAULT;
 			break;
 		}

@@ -85,6 +85,7 @@ void schedule(struct cpu_regs *r)
 	uint64_t now = now_ns();
 	struct vcpu *prev = current, *next;
 
+	baseptr_settle(); /* prev's tables: the old L3 must lose its reference now */
 	cpu0.need_resched = false;
 	if (prev) {
 		charge(prev, now);
@@ -109,6 +110,7 @@ void schedule(struct cpu_regs *r)
 noreturn void schedule_away(void)
 {
 	struct cpu_regs *r = guest_regs();
+	baseptr_settle();
 	if (current)
 		charge(current, now_ns()); /* its last run counts too */
 	current = NULL;

@@ -174,6 +174,7 @@ void return_to_guest(struct cpu_regs *r)
 	if (cpu0.need_resched)
 		schedule(r);
 	evtchn_check_upcall(current, r);
+	baseptr_settle(); /* as late as can be: the fewest pages to walk again after it */
 }
 
 noreturn void guest_bad_return(void)

@@ -187,7 +187,7 @@ static inline uint32_t queue_bit(uint32_t pfn, unsigned idx)
 	return 1u << ((e ^ (e >> 5)) & 31);
 }
 
-static void queue_push(struct mmu_update u, uint32_t pfn, unsigned idx)
+static inline void queue_push(struct mmu_update u, uint32_t pfn, unsigned idx)
 {
 	only_va = 0;
 	queue[queued++] = u;
@@ -195,7 +195,7 @@ static void queue_push(struct mmu_update u, uint32_t pfn, unsigned idx)
 }
 
 /* Entry idx of the page table at pfn becomes val once the queue is sent. */
-static void q_add(uint32_t pfn, unsigned idx, uint64_t val)
+static inline void q_add(uint32_t pfn, unsigned idx, uint64_t val)
 {
 	if (queued == QUEUE_MAX)
 		flush_or_panic("full queue");
@@ -242,7 +242,7 @@ static void pt_set(const struct arch_as *as, uint32_t pfn, unsigned idx, uint64_
  * itself (bench/HISTORY.md). */
 void arch_mmu_flush(void)
 {
-	if (queued || tlb.all || tlb.n)
+	if ((queued || tlb.all || tlb.n) && !flush_single())
 		flush_or_panic("flush");
 }
 

@@ -638,6 +638,23 @@ KTEST(selftest, mmu_new_baseptr_applies_to_the_rest_of_a_multicall)
 	CHECK(pool_writable());
 }
 
+/* A multicall array the guest can read but not write: each call runs, and the
+ * first result that cannot be written back ends the multicall with -EFAULT. */
+KTEST(selftest, mmu_multicall_result_to_read_only_memory)
+{
+	pool_init();
+	struct multicall_entry *calls = (struct multicall_entry *)pool[0];
+	calls[0] =
+	    (struct multicall_entry){ .op = __HYPERVISOR_xen_version, .args = { XENVER_version } };
+	calls[1] = calls[0];
+	CHECK_EQ(make_ro(pool[0]), 0);
+	CHECK_EQ(HYPERVISOR_multicall((uint32_t)calls, 2), -XEN_EFAULT);
+	CHECK_EQ(((volatile struct multicall_entry *)calls)[0].result, 0);
+	CHECK_EQ(make_rw(pool[0]), 0);
+	CHECK_EQ(HYPERVISOR_multicall((uint32_t)calls, 2), 0);
+	CHECK_EQ(((volatile struct multicall_entry *)calls)[1].result, 0x30000);
+}
+
 /* ---- Batches, flushes, counters --------------------------------------------------- */
 
 KTEST(selftest, mmu_batches_flushes_and_counters)

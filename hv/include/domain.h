@@ -83,6 +83,11 @@ struct percpu {
 	uint64_t ticks;	   /* timer interrupts taken */
 	bool need_resched; /* pick again before returning to a guest */
 	bool in_multicall; /* hypercalls that rewind the guest cannot run now */
+	/* A new base pointer not yet in CR3 (hc_mm.c, baseptr_settle): CR3 still
+	 * holds stale_l3, which keeps its reference until the load. */
+	bool baseptr_pending;
+	bool stale_kernel_same; /* stale_l3 maps the kernel slot as the new one */
+	uint32_t stale_l3;
 };
 
 extern struct percpu cpu0;

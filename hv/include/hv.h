@@ -74,6 +74,15 @@ void paging_map_perdomain(uint32_t va, uint32_t mfn, bool writable);
 /* A pointer to any machine frame the hypervisor manages. */
 void *frame_map(uint32_t mfn);
 
+/* hc_mm.c: MMUEXT_NEW_BASEPTR defers its CR3 load; whatever needs the guest's
+ * new address space settles it first (new_baseptr says who). */
+void baseptr_load(void);
+static inline void baseptr_settle(void)
+{
+	if (cpu0.baseptr_pending)
+		baseptr_load();
+}
+
 /* mm.c: boot-time memory setup (frame table, M2P, heap) */
 extern uint32_t *m2p; /* hypervisor's writable view of the M2P */
 void mm_init(void);
