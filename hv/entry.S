@@ -23,6 +23,8 @@ trap_stubs:
 	.set vec, vec + 1
 	.endr
 
+	/* The way in and out, beside the hot C code (hv/linker.ld). */
+	.section .text.hv_entry, "ax"
 common_entry:
 	push %gs
 	push %fs
@@ -69,7 +71,7 @@ bad_guest_return:
 	.long 1b, bad_guest_return
 	.long 2b, bad_guest_return
 	.long 5b, bad_guest_return
-	.text
+	.section .text.hv_entry, "ax"
 
 /* Load a register frame and return through it: void resume_frame(struct cpu_regs *) */
 	.globl resume_frame
@@ -115,6 +117,6 @@ raw_copy:
 	.section __ex_table, "a"
 	.long 7b, 10b
 	.long 8b, 9b
-	.text
+	.section .text.hv_entry, "ax"
 
 	.section .note.GNU-stack, "", @progbits
