@@ -20,7 +20,7 @@ native: $(B)/native.elf
 
 $(B)/native-obj/%.o: % | deps-quiet
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -Iguestos/include -Iguestos/arch-native -DGUEST_NATIVE -MMD -MP -c $< -o $@
+	$(CC) $(KCFLAGS) $(GUEST_SECTIONS) -Iguestos/include -Iguestos/arch-native -DGUEST_NATIVE -MMD -MP -c $< -o $@
 
 $(B)/native.elf: $(NATIVE_OBJ) guestos/arch-native/linker.ld
 	$(CC) $(KLDFLAGS) -T guestos/arch-native/linker.ld -o $@ $(NATIVE_OBJ) $(LIBGCC)
