@@ -141,10 +141,10 @@ static long new_baseptr(struct vcpu *v, uint32_t mfn)
 	if (rc)
 		return rc;
 	uint32_t old = v->cr3 >> PAGE_SHIFT;
-	const uint64_t *old_l3 = frame_map(old), *new_l3 = frame_map(mfn);
 	v->cr3 = mfn << PAGE_SHIFT;
 	cpu0.stale_l3 = old;
-	cpu0.stale_kernel_same = old_l3[L3_XEN_SLOT] == new_l3[L3_XEN_SLOT];
+	/* Both are validated L3s (a CR3 reference, a new type reference). */
+	cpu0.stale_kernel_same = frame_info(old)->kernel_l2 == frame_info(mfn)->kernel_l2;
 	cpu0.baseptr_pending = true;
 	return 0;
 }

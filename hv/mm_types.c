@@ -171,6 +171,8 @@ static int validate_l3(uint32_t mfn, uint16_t owner)
 			return rc;
 		}
 	}
+	/* Slot 3 is present (l3e_get) and cannot change while the type holds. */
+	frame_info(mfn)->kernel_l2 = pte_mfn(e[L3_XEN_SLOT]);
 	return 0;
 }
 

@@ -45,6 +45,7 @@ struct page_info {
 		struct {		 /* while a validated L1 or L2: every present entry */
 			uint16_t lo, hi; /* is in lo .. hi - 1 (lo == hi: none) */
 		} span;
+		uint32_t kernel_l2; /* while a validated L3: its slot-3 L2's MFN */
 	};
 };
 

@@ -286,9 +286,12 @@ static void slot_3_l2_is_shared_only_as_slot_3(void **state)
 	struct tree t = make_tree(data);
 	assert_int_equal(mm_pin(t.l3, DOM, PGT_l3), 0);
 	/* The same L2 under a second L3's slot 3: one more type reference, and
-	 * the first L3's tables stay validated while the second goes. */
+	 * the first L3's tables stay validated while the second goes. A
+	 * validated L3 records its slot-3 L2 (NEW_BASEPTR compares them). */
 	mem[other_l3][3] = e(t.l2, P);
 	assert_int_equal(mm_pin(other_l3, DOM, PGT_l3), 0);
+	assert_int_equal(pg(other_l3)->kernel_l2, t.l2);
+	assert_int_equal(pg(t.l3)->kernel_l2, t.l2);
 	assert_int_equal(pg(t.l2)->type_count, 2);
 	assert_int_equal(mm_unpin(other_l3, DOM), 0);
 	assert_int_equal(pg(t.l2)->type_count, 1);
