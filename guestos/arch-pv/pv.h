@@ -57,6 +57,7 @@ uint32_t user_enter(uint32_t eip, uint32_t esp, uint32_t ecx);
 noreturn void user_leave(uint32_t value);
 /* Ring-1 handler registered for the system-call vector. */
 void syscall_entry(void);
+void bare_iret_entry(void);
 
 /* mm.c */
 int pv_map_foreign(uint32_t va, uint16_t domid, uint32_t mfn);
