@@ -11,7 +11,7 @@
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t idt[256] __attribute__((aligned(8)));
 static struct x86_tss tss __attribute__((aligned(128)));
-extern char trap_stubs[];
+extern char trap_stubs[], hypercall_stub[], page_fault_stub[]; /* entry.S */
 
 #define GDT_IDX(sel) ((sel) >> 3)
 
@@ -54,7 +54,10 @@ void idt_reset_gate(unsigned vector)
 {
 	/* int3 and into may be used from any ring; the hypercall gate from ring 1. */
 	unsigned dpl = (vector == 3 || vector == 4) ? 3 : vector == HYPERCALL_VECTOR ? 1 : 0;
-	idt[vector] = x86_gate(HV_CS, (uint32_t)trap_stubs + 16 * vector, dpl, false);
+	uint32_t stub = vector == HYPERCALL_VECTOR ? (uint32_t)hypercall_stub
+			: vector == 14		   ? (uint32_t)page_fault_stub
+						   : (uint32_t)trap_stubs + 16 * vector;
+	idt[vector] = x86_gate(HV_CS, stub, dpl, false);
 }
 
 /* A gate straight into a guest's ring-1 code (the system-call fast path). */

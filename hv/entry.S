@@ -6,6 +6,7 @@
  * segments or on its iret is caught by the exception table and crashes that guest.
  */
 #include <layout.h>
+#include <public/xen.h>
 
 	.text
 	.align 16
@@ -23,8 +24,19 @@ trap_stubs:
 	.set vec, vec + 1
 	.endr
 
-	/* The way in and out, beside the hot C code (hv/linker.ld). */
+	/* The way in and out, beside the hot C code (hv/linker.ld), with copies
+	 * of the two busiest stubs (desc.c points the IDT at them): a hypercall
+	 * and a page fault then touch no page of the stub table. */
 	.section .text.hv_entry, "ax"
+	.globl hypercall_stub, page_fault_stub
+hypercall_stub:
+	pushl $0
+	pushl $HYPERCALL_VECTOR
+	jmp common_entry
+page_fault_stub:
+	pushl $14                       /* the CPU pushed the error code */
+	jmp common_entry
+
 common_entry:
 	push %gs
 	push %fs

@@ -20,6 +20,7 @@
 
 struct arch_as {
 	uint32_t l3;		/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
+	uint32_t l3_mfn;	/* ... and its MFN, which every switch names */
 	uint32_t l2[4];		/* PFN of the L2 under each L3 slot (PMEM_NONE: none yet);
 				 * slot 3's is the kernel's */
 	struct l2_span span[3]; /* where each user L2 may hold L1s */
@@ -260,6 +261,7 @@ struct arch_as *arch_as_create(void)
 		kfree(as);
 		return NULL;
 	}
+	as->l3_mfn = pv_pfn_to_mfn(as->l3);
 	return as;
 }
 
@@ -369,7 +371,7 @@ int arch_as_ready(struct arch_as *as)
 	static struct mmuext_op ops[2];
 	each_table(as, make_readonly, NULL); /* behind what is queued already */
 	ops[0] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
-	ops[1] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = pv_pfn_to_mfn(as->l3) };
+	ops[1] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = as->l3_mfn };
 	tlb_batch_clear(&tlb);
 	pv_mmu_stats.tlb_flushes++;
 	batch_queue();
@@ -413,7 +415,7 @@ static void remap_writable(uint32_t pfn, void *ctx)
 static void batch_unpin(struct arch_as *as)
 {
 	static struct mmuext_op unpin[1];
-	unpin[0] = (struct mmuext_op){ .cmd = MMUEXT_UNPIN_TABLE, .arg1 = pv_pfn_to_mfn(as->l3) };
+	unpin[0] = (struct mmuext_op){ .cmd = MMUEXT_UNPIN_TABLE, .arg1 = as->l3_mfn };
 	batch_ext(unpin, 1);
 }
 
@@ -477,7 +479,7 @@ static bool load_plain(struct arch_as *as, uint32_t sp)
 {
 	if (queued || batched || dead || tlb.all || tlb.n || as == loaded || !sp || sp == loaded_sp)
 		return false;
-	switch_op.arg1 = pv_pfn_to_mfn(as->l3);
+	switch_op.arg1 = as->l3_mfn;
 	switch_calls[1].args[1] = sp;
 	if (HYPERVISOR_multicall((uint32_t)switch_calls, 2) || switch_calls[0].result ||
 	    switch_calls[1].result)
@@ -501,8 +503,7 @@ static void load(struct arch_as *as, uint32_t sp)
 	if (gone)
 		batch_unpin(gone);
 	if (as != loaded) {
-		ops[nops++] =
-		    (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR, .arg1 = pv_pfn_to_mfn(as->l3) };
+		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR, .arg1 = as->l3_mfn };
 		tlb_batch_clear(&tlb); /* a new base pointer flushes the TLB */
 		pv_mmu_stats.switches++;
 	}
@@ -630,6 +631,7 @@ void pv_mm_init(void)
 {
 	const uint64_t *l3 = (const uint64_t *)start_info->pt_base;
 	kernel_as.l3 = virt_to_pfn((void *)start_info->pt_base);
+	kernel_as.l3_mfn = pv_pfn_to_mfn(kernel_as.l3);
 	for (unsigned s = 0; s < 4; s++)
 		kernel_as.l2[s] = (l3[s] & PTE_P) ? m2p[pte_frame(l3[s])] : PMEM_NONE;
 	kernel_as.live = true;
