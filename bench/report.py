@@ -162,7 +162,15 @@ def main():
       "ratios (PV against native, measured in one run with the same TSC) and the "
       "counts (hypervisor entries, hypercalls, TLB flushes and page-table updates per "
       "operation, which do not depend on the emulator), not the absolute ticks. The "
-      "Xen 2003 ratios were measured on hardware.\n")
+      "Xen 2003 ratios were measured on hardware. Most of what a TCG timing charges "
+      "beyond the instructions is soft-TLB refills: every CR3 load or full flush "
+      "empties QEMU's TLB, and each page touched afterwards, the hypervisor's "
+      "included, is walked again (bench/HISTORY.md).\n")
+    w("How far the host alone moves a ratio shows in the rows that do no privileged "
+      "work at all: the CPU loop and getpid() execute the same instructions on both "
+      "ports (see the instruction table), so their PV/native ranges, and their "
+      "distance from 1.00, are the host's noise. A target tighter than that noise "
+      "(the CPU loop's ±0.02) cannot be settled by one run's timings.\n")
 
     w("## Results\n")
     w("| operation | native ticks | PV ticks | PV/native | fastest | target | Xen 2003 (L-UP → Xen) "
