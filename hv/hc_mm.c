@@ -19,7 +19,8 @@ void mm_flush_tlb(void)
 		current->domain->stats.tlb_flushes++;
 }
 
-/* Where the L1 entry that maps va lives in v's address space (false: no L1). */
+/* Where the L1 entry that maps va lives in v's address space (false: no L1).
+ * That it is a validated L1 mm_update_l1e checks, as it does for any caller. */
 static bool find_l1e(const struct vcpu *v, uint32_t va, uint32_t *l1_mfn, unsigned *idx)
 {
 	const uint64_t *l3 = frame_map(v->cr3 >> PAGE_SHIFT);
@@ -28,8 +29,7 @@ static bool find_l1e(const struct vcpu *v, uint32_t va, uint32_t *l1_mfn, unsign
 		return false;
 	const uint64_t *l2 = frame_map(pte_mfn(l3e));
 	uint64_t l2e = l2[(va >> L2_SHIFT) & (PT_ENTRIES - 1)];
-	if (!(l2e & _PAGE_PRESENT) || mm_table_level(pte_mfn(l2e)) != 1 ||
-	    !frame_owned_by(pte_mfn(l2e), v->domain->id))
+	if (!(l2e & _PAGE_PRESENT) || !frame_owned_by(pte_mfn(l2e), v->domain->id))
 		return false;
 	*l1_mfn = pte_mfn(l2e);
 	*idx = (va >> PAGE_SHIFT) & (PT_ENTRIES - 1);
