@@ -31,7 +31,21 @@ ROWS = [
 ]
 COUNTERS = ["entries", "hypercalls", "exceptions", "tlb_flushes", "pt_updates", "interrupts"]
 LINE = re.compile(r"^bench: (\w+) (median=.*)$")
+EMU = re.compile(r"^bench: (\w+) emu (refills=.*)$")
 SAMPLES = re.compile(r"^bench: (\w+) samples ([0-9 ]+)$")
+
+
+def parse_emu(path):
+    """row -> {refills, lookups, flushes} per operation, from bench/run.sh's
+    emulator counts (`bench: NAME emu refills=R lookups=L flushes=F`)."""
+    rows = {}
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = EMU.match(line.rstrip("\r\n"))
+            if m:
+                rows[m.group(1)] = {k: float(v) for k, v in
+                                    (kv.split("=", 1) for kv in m.group(2).split())}
+    return rows
 
 
 def parse(path):
@@ -224,6 +238,35 @@ def main():
                 a, b = ipv[name]["median"], inat[name]["median"]
                 w(f"| {label} | {b:,} | {a:,} | {a / b:.2f} |")
         w("")
+
+    emu_pv, emu_native = env("BENCH_EMU_PV"), env("BENCH_EMU_NATIVE")
+    if emu_pv and emu_native:
+        epv, enat = parse_emu(emu_pv), parse_emu(emu_native)
+        w("## What the emulator charges\n")
+        w("Counted by perf through uprobes on QEMU's own functions, per operation: "
+          "*refills*, soft-TLB entries filled (`tlb_set_page_full`: a page walked, "
+          "after a CR3 load or flush emptied the TLB, or for the first time); "
+          "*lookups*, translation blocks looked up in QEMU's hash table "
+          "(`qht_lookup_custom`: the jump cache is emptied with the TLB); *flushes*, "
+          "full TLB flushes (`tcg_flush_jmp_cache`). Per row and port, a "
+          "`samples+ROW` boot less a `smoke+ROW` boot, divided by the operations "
+          "between them. A refill costs some 300 ticks here (bench/HISTORY.md), so "
+          "these, with the ring transitions, are most of what the timings add to "
+          "the instructions.\n")
+        w("| operation | refills native | refills PV | lookups native | lookups PV "
+          "| flushes native | flushes PV |")
+        w("|---|---:|---:|---:|---:|---:|---:|")
+        for name, label, _, _ in ROWS:
+            if name in epv and name in enat:
+                a, b = epv[name], enat[name]
+                w(f"| {label} | {b['refills']:,.1f} | {a['refills']:,.1f} | "
+                  f"{b['lookups']:,.1f} | {a['lookups']:,.1f} | {b['flushes']:.2f} "
+                  f"| {a['flushes']:.2f} |")
+        w("")
+    elif env("BENCH_EMU_SKIPPED"):
+        w("## What the emulator charges\n")
+        w(f"Not counted in this run: {env('BENCH_EMU_SKIPPED')} (bench/run.sh uses "
+          "perf and uprobes on QEMU's functions).\n")
 
     w("![PV/native per operation](ratios.svg)\n")
 

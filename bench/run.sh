@@ -117,6 +117,68 @@ if [ "$mode" != smoke ]; then
 	extra_flags=()
 fi
 
+# What the emulator charges beyond instructions, per operation: soft-TLB refills,
+# translation-block hash lookups and full TLB flushes, counted exactly by perf
+# through uprobes on QEMU's own functions (bench/HISTORY.md). Per row and port,
+# a samples+ROW boot less a smoke+ROW boot (the boot's own work cancels), divided
+# by the operations between them. Optional: without perf, or with a QEMU whose
+# functions are not found, the report says why the table is missing.
+emu_functions=(refills=tlb_set_page_full lookups=qht_lookup_custom flushes=tcg_flush_jmp_cache)
+# The QEMU binary itself (Debian's qemu-system-i386 is a wrapper script).
+qemu_binary() {
+	local bin
+	bin=$(command -v "$QEMU") || return 1
+	if [ "$(head -c 2 "$bin")" = "#!" ]; then
+		bin=/usr/libexec/$(basename "$bin")
+		[ -x "$bin" ] || return 1
+	fi
+	echo "$bin"
+}
+emu_probes() {
+	local bin fn
+	command -v perf >/dev/null || { echo "perf is not installed"; return 1; }
+	bin=$(qemu_binary) || { echo "the QEMU binary was not found"; return 1; }
+	perf probe -q -d 'paravane:*' >/dev/null 2>&1
+	for fn in "${emu_functions[@]}"; do
+		perf probe -q -x "$bin" "paravane:$fn" >/dev/null 2>&1 ||
+			{ echo "perf cannot probe ${fn#*=} in $bin"; return 1; }
+	done
+}
+# emu_boot PORT ARGS: the three counts of one boot and its row's operations.
+emu_boot() {
+	local stat="$work/emu.stat" ops
+	qemu_command "$1" "$2"
+	perf stat -x, -e paravane:refills,paravane:lookups,paravane:flushes -o "$stat" \
+		timeout --kill-after=5 600 "${cmd[@]}" </dev/null >"$work/last.log" 2>&1
+	ops=$(tr -d '\r' <"$work/last.log" |
+		sed -n 's/^bench: [a-z_0-9]* median=.* n=\([0-9]*\) reps=\([0-9]*\).*/\1 \2/p' |
+		awk '{ print $1 * ($2 + 1) }')
+	[ -n "$ops" ] || die "the $1 run of \"$2\" printed no row (see $work/last.log)"
+	echo "$ops $(awk -F, '/paravane:refills/ { r = $1 } /paravane:lookups/ { l = $1 }
+		/paravane:flushes/ { f = $1 } END { print r, l, f }' "$stat")"
+}
+if [ "$mode" != smoke ]; then
+	if why=$(emu_probes); then
+		for port in "${ports[@]}"; do
+			: >"$work/$port.emu.log"
+			for row in $rows; do
+				read -r o1 r1 l1 f1 <<<"$(emu_boot "$port" "samples+$row")"
+				read -r o0 r0 l0 f0 <<<"$(emu_boot "$port" "smoke+$row")"
+				awk -v row="$row" -v ops=$((o1 - o0)) -v r=$((r1 - r0)) -v l=$((l1 - l0)) \
+					-v f=$((f1 - f0)) 'BEGIN { printf "bench: %s emu refills=%.1f lookups=%.1f flushes=%.2f\n",
+					row, r / ops, l / ops, f / ops }' >>"$work/$port.emu.log"
+			done
+			sed "s/^/$port (emulator): /" "$work/$port.emu.log"
+		done
+		perf probe -q -d 'paravane:*' >/dev/null 2>&1
+		export BENCH_EMU_PV="$work/pv.emu.log"
+		[ "${#ports[@]}" = 2 ] && export BENCH_EMU_NATIVE="$work/native.emu.log"
+	else
+		echo "bench: no emulator counts: $why"
+		export BENCH_EMU_SKIPPED="$why"
+	fi
+fi
+
 qemu_command pv "$([ "$mode" = smoke ] && echo smoke || echo samples+ROW)"
 export BENCH_PV_CMD="$shown"
 export BENCH_MEM=$mem BENCH_ROUNDS_TEXT="$([ "$mode" = smoke ] && echo "one boot per port with every row (smoke)" ||

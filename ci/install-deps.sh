@@ -19,6 +19,7 @@ PACKAGES=(
 	python3                                    # test image mutator
 	bsdutils                                   # script(1) to give Bochs a tty
 	gnuplot-nox                                # make bench: bench/ratios.svg
+	linux-perf                                 # make bench: the emulator's counts
 )
 
 missing=()

@@ -44,8 +44,15 @@ log(os.path.join(work, "native.log"), native_ticks, c_native)
 # The instruction counts (-icount boots): one boot per port, every row.
 log(os.path.join(work, "pv.icount"), {"fork_exit": [2000]}, c_pv, rounds=1)
 log(os.path.join(work, "native.icount"), {"fork_exit": [1000]}, c_native, rounds=1)
+# The emulator's counts (perf boots): one line per row and port.
+for port, refills in (("pv", 53.6), ("native", 35.0)):
+    with open(os.path.join(work, f"{port}.emu"), "w") as f:
+        for row in rows:
+            f.write(f"bench: {row} emu refills={refills} lookups=96.6 flushes=1.00\n")
 env = dict(os.environ, BENCH_ICOUNT_PV=os.path.join(work, "pv.icount"),
-           BENCH_ICOUNT_NATIVE=os.path.join(work, "native.icount"))
+           BENCH_ICOUNT_NATIVE=os.path.join(work, "native.icount"),
+           BENCH_EMU_PV=os.path.join(work, "pv.emu"),
+           BENCH_EMU_NATIVE=os.path.join(work, "native.emu"))
 subprocess.run([sys.executable, REPORT, work, os.path.join(work, "pv.log"),
                 os.path.join(work, "native.log")], check=True, env=env)
 report = open(os.path.join(work, "REPORT.md")).read()
@@ -73,4 +80,12 @@ if main_table.count("\n| ") != len(rows) + 1:
     sys.exit("test_report: the table does not have one line per row")
 if "| fork+exit | 1,000 | 2,000 | 2.00 |" not in report:
     sys.exit("test_report: no instruction count for fork+exit (1,000 native, 2,000 PV)")
+if "| context switch | 35.0 | 53.6 | 96.6 | 96.6 | 1.00 | 1.00 |" not in report:
+    sys.exit("test_report: no emulator counts for the context switch (35.0 native, 53.6 PV)")
+# Without perf the report says why the emulator's table is missing.
+env = dict(env, BENCH_EMU_PV="", BENCH_EMU_NATIVE="", BENCH_EMU_SKIPPED="perf is not installed")
+subprocess.run([sys.executable, REPORT, work, os.path.join(work, "pv.log"),
+                os.path.join(work, "native.log")], check=True, env=env)
+if "Not counted in this run: perf is not installed" not in open(os.path.join(work, "REPORT.md")).read():
+    sys.exit("test_report: a run without perf does not say why the emulator's counts are missing")
 print("test_report: ok")
