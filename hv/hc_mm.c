@@ -19,20 +19,32 @@ void mm_flush_tlb(void)
 		current->domain->stats.tlb_flushes++;
 }
 
-/* Where the L1 entry that maps va lives in v's address space (false: no L1).
- * That it is a validated L1 mm_update_l1e checks, as it does for any caller. */
-static bool find_l1e(const struct vcpu *v, uint32_t va, uint32_t *l1_mfn, unsigned *idx)
+/* Where the L1 entry that maps va lives in v's address space (false: no L1),
+ * and whether va is the only address it maps. That it is a validated L1
+ * mm_update_l1e checks, as it does for any caller. */
+static bool find_l1e(const struct vcpu *v, uint32_t va, uint32_t *l1_mfn, unsigned *idx,
+		     bool *one_address)
 {
 	const uint64_t *l3 = frame_map(v->cr3 >> PAGE_SHIFT);
 	uint64_t l3e = l3[va >> L3_SHIFT];
 	if (!(l3e & _PAGE_PRESENT))
 		return false;
-	const uint64_t *l2 = frame_map(pte_mfn(l3e));
+	uint32_t l2_mfn = pte_mfn(l3e);
+	const uint64_t *l2 = frame_map(l2_mfn);
 	uint64_t l2e = l2[(va >> L2_SHIFT) & (PT_ENTRIES - 1)];
 	if (!(l2e & _PAGE_PRESENT) || !frame_owned_by(pte_mfn(l2e), v->domain->id))
 		return false;
 	*l1_mfn = pte_mfn(l2e);
 	*idx = (va >> PAGE_SHIFT) & (PT_ENTRIES - 1);
+	/*
+	 * The L1 hangs from this L2 entry alone (its one type reference), and the
+	 * L2 from this L3 slot alone, or it is the slot-3 L2, which every L3 that
+	 * shares it has under slot 3. Other L3s' TLB entries went with the CR3
+	 * load that left them: one CPU, and guests make no global mappings.
+	 */
+	const struct page_info *l1pg = frame_info(*l1_mfn), *l2pg = frame_info(l2_mfn);
+	*one_address =
+	    l1pg->type_count == 1 && (l2pg->type_count == 1 || (l2pg->type & PGT_PAE_XEN_L2));
 	return true;
 }
 
@@ -42,22 +54,26 @@ long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_
 	struct domain *d = v->domain;
 	uint64_t pte = ((uint64_t)pte_hi << 32) | pte_lo;
 	uint32_t l1;
-	unsigned idx;
+	unsigned idx, flush = flags & UVMF_FLUSHTYPE_MASK;
+	bool one_address;
 
 	if (va >= HYPERVISOR_VIRT_START || (flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL)) ||
-	    (flags & UVMF_FLUSHTYPE_MASK) == 3)
+	    flush == 3)
 		return -XEN_EINVAL;
 	/* As Xen: the L1 first, then the entry (mm_update_l1e checks it). */
-	if (!find_l1e(v, va, &l1, &idx))
+	if (!find_l1e(v, va, &l1, &idx, &one_address))
 		return -XEN_EINVAL;
-	int rc = mm_update_l1e(l1, idx, pte, d->id, d->id);
+	/* An entry of one address that is invalidated next leaves nothing stale:
+	 * a frame it mapped writable may become a page table with no flush. */
+	int rc = flush == UVMF_INVLPG && one_address ? mm_update_l1e_invlpg(l1, idx, pte, d->id)
+						     : mm_update_l1e(l1, idx, pte, d->id, d->id);
 	if (rc)
 		return rc;
 	d->stats.pt_updates++;
 	/* One CPU: UVMF_ALL is the same as local. */
-	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
+	if (flush == UVMF_TLB_FLUSH)
 		mm_flush_tlb();
-	else if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_INVLPG)
+	else if (flush == UVMF_INVLPG)
 		invlpg(va);
 	return 0;
 }

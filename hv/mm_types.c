@@ -266,11 +266,20 @@ int get_page_type(uint32_t mfn, unsigned type)
 void put_page_type(uint32_t mfn)
 {
 	struct page_info *pg = frame_info(mfn);
+	uint32_t stamp = frames.tlb_epoch - frames.flushed_since_unreachable;
+	bool writable = pg->type == PGT_writable;
+	/* Each writable mapping may outlive its entry in the TLB, so every drop
+	 * stamps (the word is free while the type is held), not only the last;
+	 * except one whose only address is invalidated right after. */
+	if (writable && !frames.drop_invalidated)
+		pg->tlb_stamp = stamp;
 	if (--pg->type_count)
 		return;
 	pg->flags &= ~(PGF_VALIDATED | PGF_PINNED);
-	devalidate(mfn, pg->type); /* reads the span, which the stamp replaces */
-	pg->tlb_stamp = frames.tlb_epoch - frames.flushed_since_unreachable;
+	if (!writable) {
+		devalidate(mfn, pg->type); /* reads the span, which the stamp replaces */
+		pg->tlb_stamp = stamp;
+	}
 }
 
 int get_page_and_type(uint32_t mfn, uint16_t owner, unsigned type)
@@ -379,6 +388,14 @@ int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint
 		span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
 	l1e_put(old);
 	return 0;
+}
+
+int mm_update_l1e_invlpg(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)
+{
+	frames.drop_invalidated = true;
+	int rc = mm_update_l1e(mfn, idx, val, domid, domid);
+	frames.drop_invalidated = false;
+	return rc;
 }
 
 int mm_update_l2e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)

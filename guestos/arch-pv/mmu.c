@@ -72,7 +72,7 @@ static uint64_t dmap_maddr(uint32_t pfn)
  * multicall (a single call goes straight through). Returns 0 or the first
  * failure; batch_done is how many updates of the first mmu_update completed.
  */
-#define BATCH_MAX 8
+#define BATCH_MAX 12
 static struct multicall_entry batch[BATCH_MAX];
 static unsigned batched;
 static uint32_t batch_done[BATCH_MAX];
@@ -360,22 +360,51 @@ static void make_writable(uint32_t pfn, void *ctx)
 	q_dmap(pfn, true);
 }
 
+static void count_table(uint32_t pfn, void *ctx)
+{
+	(void)pfn;
+	++*(unsigned *)ctx;
+}
+
+/* Read-only in the direct map through its address, which the hypervisor then
+ * invalidates (see arch_as_ready). */
+static void batch_readonly(uint32_t pfn, void *ctx)
+{
+	(void)ctx;
+	uint64_t pte = dmap_pte(pfn, false);
+	batch_add(__HYPERVISOR_update_va_mapping, (uint32_t)pfn_to_virt(pfn), (uint32_t)pte,
+		  (uint32_t)(pte >> 32), UVMF_INVLPG);
+	pv_mmu_stats.updates++;
+}
+
 /*
- * Pin as's tables once they are read-only. The flush goes before the pin: the
- * hypervisor must flush anyway before frames that were writable until now
- * become page tables (stale writable TLB entries), and one flush also covers
- * whatever the queued updates need.
+ * Pin as's tables once they are read-only. The hypervisor must not let frames
+ * that were writable become page tables while a writable TLB entry for them
+ * may remain: it flushes before the pin unless each one's writable mapping
+ * went with an INVLPG of its one address (update_va_mapping, UVMF_INVLPG).
+ * A few tables go that way, and the TLB keeps what it holds for the loaded
+ * space; many go through the queue, and the flush, before the pin, also
+ * covers whatever the queued updates need.
  */
+#define READY_BY_ADDRESS_MAX (BATCH_MAX - 2) /* beside the queue, and the TLB work with the pin */
 int arch_as_ready(struct arch_as *as)
 {
-	static struct mmuext_op ops[2];
-	each_table(as, make_readonly, NULL); /* behind what is queued already */
-	ops[0] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
-	ops[1] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = as->l3_mfn };
-	tlb_batch_clear(&tlb);
-	pv_mmu_stats.tlb_flushes++;
-	batch_queue();
-	batch_ext(ops, 2);
+	static struct mmuext_op ops[TLB_BATCH_MAX + 1];
+	unsigned tables = 0, nops = 0;
+	each_table(as, count_table, &tables);
+	if (tables <= READY_BY_ADDRESS_MAX && !batched) {
+		batch_queue();
+		each_table(as, batch_readonly, NULL);
+		nops = take_tlb_work(ops);
+	} else {
+		each_table(as, make_readonly, NULL); /* behind what is queued already */
+		batch_queue();
+		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+		tlb_batch_clear(&tlb);
+		pv_mmu_stats.tlb_flushes++;
+	}
+	ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = as->l3_mfn };
+	batch_ext(ops, nops);
 	int rc = batch_run();
 	if (rc) {		/* writable again, so the frames can be freed */
 		tlb.all = true; /* the TLB work may not have run */

@@ -268,6 +268,57 @@ KTEST(selftest, mmu_stale_writable_tlb_flushed_on_retype)
 	CHECK(pool_writable());
 }
 
+/*
+ * The flush can be spared when the last writable mapping went with an INVLPG
+ * of its only address (update_va_mapping, UVMF_INVLPG): no writable entry can
+ * be left in the TLB. The write after the pin faults because none was.
+ */
+KTEST(selftest, mmu_invlpg_of_the_only_writable_address_spares_the_retype_flush)
+{
+	pool_init();
+	uint32_t va = pool[2];
+	*(volatile uint32_t *)va = 0; /* the writable translation is in the TLB now */
+	struct pv_domain_counters before = dom_own_counters();
+	CHECK_EQ(make_ro(va) /* INVLPG */, 0);
+	CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, mfn_of(va), 0), 0);
+	CHECK_EQ(dom_own_counters().tlb_flushes - before.tlb_flushes, 0);
+	EXPECT_TRAP("movl $0, (%%ecx)", va);
+	CHECK_EQ(trap_expect.vector, 14);
+	CHECK_EQ(trap_expect.error_code, 3);
+	CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, mfn_of(va), 0), 0);
+	CHECK(pool_writable());
+}
+
+/*
+ * ... but not when the entry maps a second address: an L1 hung from two L2
+ * slots. An INVLPG of one address leaves the other's writable translation in
+ * the TLB, so the pin must flush, or a write through the alias would land in
+ * the new page table.
+ */
+KTEST(selftest, mmu_invlpg_of_one_of_two_addresses_still_flushes_on_retype)
+{
+	pool_init();
+	uint32_t va = pool[3], mfn = mfn_of(va);
+	uint64_t l1e = pv_l1e_maddr(va);
+	uint32_t l1 = (uint32_t)(l1e >> 12), l2_mfn = boot_l2_mfn();
+	unsigned slot = free_l2_slot();
+	uint32_t alias = slot_va(slot) + (uint32_t)(l1e & 0xFF8) / 8 * PAGE_SIZE;
+	CHECK_EQ(set_entry(l2_mfn, slot, pte(l1, PDE_FLAGS)), 0); /* the L1, twice */
+	*(volatile uint32_t *)alias = 0; /* the alias's writable translation is cached */
+	struct pv_domain_counters before = dom_own_counters();
+	CHECK_EQ(make_ro(va) /* INVLPG of va only */, 0);
+	CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, mfn, 0), 0);
+	CHECK(dom_own_counters().tlb_flushes - before.tlb_flushes >= 1);
+	EXPECT_TRAP("movl $0x5EC0DA55, (%%ecx)", alias);
+	CHECK_EQ(trap_expect.vector, 14);
+	CHECK_EQ(trap_expect.error_code, 3);
+	CHECK_EQ(*(volatile uint32_t *)va, 0); /* the table is as it was */
+	CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, mfn, 0), 0);
+	CHECK_EQ(set_entry(l2_mfn, slot, 0), 0);
+	arch_flush_tlb();
+	CHECK(pool_writable());
+}
+
 /* ---- L2 entries ---------------------------------------------------------------- */
 
 KTEST(selftest, mmu_l2_entries_name_only_l1_tables)

@@ -40,9 +40,9 @@ struct page_info {
 	uint8_t type;	     /* enum page_type, maybe | PGT_PAE_XEN_L2 */
 	uint8_t flags;	     /* PGF_* */
 	union {
-		uint32_t next_free;	 /* free list link (an MFN), while PGF_FREE */
-		uint32_t tlb_stamp;	 /* frames.tlb_epoch when type_count last fell to 0 */
-		struct {		 /* while a validated L1 or L2: every present entry */
+		uint32_t next_free; /* free list link (an MFN), while PGF_FREE */
+		uint32_t tlb_stamp; /* frames.tlb_epoch when a TLB entry may last have gone stale */
+		struct {	    /* while a validated L1 or L2: every present entry */
 			uint16_t lo, hi; /* is in lo .. hi - 1 (lo == hi: none) */
 		} span;
 		uint32_t kernel_l2; /* while a validated L3: its slot-3 L2's MFN */
@@ -65,6 +65,9 @@ struct frame_table {
 	/* While put_unloaded_l3 runs: what loses its last type reference has not
 	 * been reachable since the last flush, so it is stamped older. */
 	bool flushed_since_unreachable;
+	/* While mm_update_l1e_invlpg runs: the writable mapping it drops is
+	 * invalidated at its one address right after, so it stamps nothing. */
+	bool drop_invalidated;
 };
 
 extern struct frame_table frames;

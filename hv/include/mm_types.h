@@ -79,6 +79,11 @@ void l3e_put(uint64_t e);
  * L3's slot 3 and index >= 4; -XEN_EPERM for the hypervisor's L2 slots.
  */
 int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign);
+/* The same for an entry that maps one address only, which the caller then
+ * invalidates in the TLB (update_va_mapping with UVMF_INVLPG): a writable
+ * mapping it replaces leaves no stale TLB entry behind, so a later change of
+ * that frame's type need not flush on its account. */
+int mm_update_l1e_invlpg(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid);
 int mm_update_l2e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid);
 int mm_update_l3e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid);
 /* The level (1..3) of a validated page table, 0 if mfn is none. */

@@ -427,6 +427,40 @@ static void retyping_a_cached_frame_flushes_the_tlb(void **state)
 	put_page_type(f);
 }
 
+/* Every drop of a writable mapping may leave a stale TLB entry, not only the
+ * last: only one invalidated at its only address (mm_update_l1e_invlpg) is
+ * known not to. */
+static void only_invalidated_writable_mappings_spare_the_retype_flush(void **state)
+{
+	(void)state;
+	uint32_t data = alloc(DOM);
+	struct tree t = make_tree(data);
+	mem[t.l1][1] = e(data, P | RW); /* a second writable mapping */
+	assert_int_equal(mm_pin(t.l3, DOM, PGT_l3), 0);
+	assert_int_equal(pg(data)->type_count, 2);
+	mm_flush_tlb(); /* what came before is flushed */
+	unsigned base = flushes;
+
+	/* The first drop is not invalidated, the last one is: still a flush. */
+	assert_int_equal(mm_update_l1e(t.l1, 1, 0, DOM, DOM), 0);
+	assert_int_equal(mm_update_l1e_invlpg(t.l1, 0, e(data, P), DOM), 0);
+	assert_int_equal(pg(data)->type_count, 0);
+	assert_int_equal(get_page_type(data, PGT_l1), 0);
+	assert_int_equal(flushes, base + 1);
+	put_page_type(data);
+	mm_flush_tlb(); /* a switch: the L1 type is no longer cached */
+	base = flushes;
+
+	/* Writable again, then dropped with its one address invalidated: no flush. */
+	assert_int_equal(mm_update_l1e(t.l1, 0, e(data, P | RW), DOM, DOM), 0);
+	assert_int_equal(mm_update_l1e_invlpg(t.l1, 0, e(data, P), DOM), 0);
+	assert_false(frames.drop_invalidated);
+	assert_int_equal(get_page_type(data, PGT_l1), 0);
+	assert_int_equal(flushes, base);
+	put_page_type(data);
+	assert_int_equal(mm_unpin(t.l3, DOM), 0);
+}
+
 /* NEW_BASEPTR's put of the L3 it just flushed off the CPU. */
 static void tables_dropped_after_a_switch_need_no_second_flush(void **state)
 {
@@ -533,6 +567,7 @@ int main(void)
 		T(updates_swap_references),
 		T(pin_rules),
 		T(retyping_a_cached_frame_flushes_the_tlb),
+		T(only_invalidated_writable_mappings_spare_the_retype_flush),
 		T(freed_frames_are_flushed_before_reuse),
 		T(descriptor_frames),
 		T(dying_domain_frames_are_freed_or_orphaned),
