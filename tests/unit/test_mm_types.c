@@ -135,10 +135,11 @@ static void l1_validation_takes_and_gives_back_references(void **state)
 	mem[l1][0] = e(a, P | RW);
 	mem[l1][1] = e(b, P);
 	mem[l1][2] = e(b, P);
+	mem[l1][3] = e(a, P | RW | _PAGE_NX); /* the writable type is held already */
 	assert_int_equal(mm_pin(l1, DOM, PGT_l1), 0);
-	assert_int_equal(pg(a)->count, 2);
+	assert_int_equal(pg(a)->count, 3);
 	assert_int_equal(pg(a)->type, PGT_writable);
-	assert_int_equal(pg(a)->type_count, 1);
+	assert_int_equal(pg(a)->type_count, 2);
 	assert_int_equal(pg(b)->count, 3);
 	assert_int_equal(pg(b)->type_count, 0);
 	assert_int_equal(pg(l1)->count, 2); /* allocation + pin */
@@ -203,7 +204,12 @@ static void failed_validation_leaves_nothing_behind(void **state)
 	assert_int_equal(mm_pin(l1, DOM, PGT_l1), -XEN_EINVAL);
 	mem[l1][7] = e(a, P | _PAGE_GLOBAL);
 	assert_int_equal(mm_pin(l1, DOM, PGT_l1), -XEN_EINVAL);
+	mem[l1][7] = e(a, P) | (1ull << 52); /* reserved */
+	assert_int_equal(mm_pin(l1, DOM, PGT_l1), -XEN_EINVAL);
+	mem[l1][7] = e(a, P) | (1ull << 40); /* an address beyond the frame table */
+	assert_int_equal(mm_pin(l1, DOM, PGT_l1), -XEN_EPERM);
 	assert_int_equal(pg(a)->count, 1);
+	assert_int_equal(pg(a)->type_count, 0);
 }
 
 static void a_table_cannot_map_itself_writable(void **state)
