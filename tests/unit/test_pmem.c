@@ -1,7 +1,8 @@
 /*
  * The guest's frame allocator (guestos/core/pmem.c): only frames given to it are
  * handed out, each once; reference counts free a frame at zero and refuse to go
- * below it; runs are contiguous and found anywhere, wrapping past the hint.
+ * below it; runs are contiguous and found anywhere, wrapping past the hint;
+ * freed frames are handed out again first.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,12 +106,27 @@ static void runs_are_contiguous_and_free(void **state)
 static void run_search_wraps_past_the_hint(void **state)
 {
 	(void)state;
-	pmem_add_free(0, NR);
-	uint32_t a = pmem_alloc_run(150); /* the hint is now at 150 */
-	assert_int_equal(a, 0);
-	assert_int_equal(pmem_free_run(a, 100), 0); /* 0..99 free again */
-	uint32_t b = pmem_alloc_run(80);	    /* only 50 left after the hint */
+	pmem_add_free(100, NR);
+	uint32_t a = pmem_alloc_run(50); /* the hint is now at 150 */
+	assert_int_equal(a, 100);
+	pmem_add_free(0, 100);		 /* free below the hint, but never freed */
+	uint32_t b = pmem_alloc_run(80); /* only 50 left after the hint */
 	assert_int_equal(b, 0);
+}
+
+/* A frame just freed is handed out before frames never used (it is warm). */
+static void freed_frames_are_reused_first(void **state)
+{
+	(void)state;
+	pmem_add_free(0, NR);
+	uint32_t a = pmem_alloc(), b = pmem_alloc(), c = pmem_alloc();
+	assert_int_equal(pmem_put(b), 0);
+	assert_int_equal(pmem_alloc(), b);
+	assert_int_equal(pmem_free_run(a, 1), 0);
+	assert_int_equal(pmem_put(c), 0);
+	assert_int_equal(pmem_alloc(), a); /* the lowest freed first */
+	assert_int_equal(pmem_alloc(), c);
+	assert_int_equal(pmem_alloc(), c + 1);
 }
 
 static void free_run_refuses_what_it_does_not_own(void **state)
@@ -137,6 +153,7 @@ int main(void)
 		cmocka_unit_test_setup(references_free_at_zero, setup),
 		cmocka_unit_test_setup(runs_are_contiguous_and_free, setup),
 		cmocka_unit_test_setup(run_search_wraps_past_the_hint, setup),
+		cmocka_unit_test_setup(freed_frames_are_reused_first, setup),
 		cmocka_unit_test_setup(free_run_refuses_what_it_does_not_own, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
