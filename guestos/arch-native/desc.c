@@ -10,8 +10,8 @@
 #include <x86_desc.h>
 
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(4096)));
-static uint64_t idt[256] __attribute__((aligned(8)));
-static struct x86_tss tss __attribute__((aligned(128)));
+static uint64_t idt[256] __hot_data __attribute__((aligned(8))); /* read at every trap */
+static struct x86_tss tss __hot_data __attribute__((aligned(128)));
 static struct x86_tss df_tss __attribute__((aligned(128)));
 static uint8_t df_stack[4096] __attribute__((aligned(16)));
 extern char boot_stack_top[];

@@ -25,17 +25,17 @@ struct arch_as {
 };
 
 uint64_t pte_nx;
-static uint32_t kernel_l2;	 /* PFN: the kernel's part, shared */
-static struct arch_as kernel_as; /* no user slots */
-static struct arch_as *loaded;	 /* the one in CR3 */
-static struct arch_as *dead;	 /* destroyed while loaded: freed at the next switch */
-static uint32_t nr_frames;	 /* frames the direct map and pmem describe */
+static uint32_t kernel_l2 __hot_data;	    /* PFN: the kernel's part, shared */
+static struct arch_as kernel_as __hot_data; /* no user slots */
+static struct arch_as *loaded __hot_data;   /* the one in CR3 */
+static struct arch_as *dead __hot_data;	    /* destroyed while loaded: freed at the next switch */
+static uint32_t nr_frames __hot_data;	    /* frames the direct map and pmem describe */
 
-static struct tlb_batch tlb; /* what changes to the loaded tables need */
+static struct tlb_batch tlb __hot_data; /* what changes to the loaded tables need */
 
 struct native_mmu_stats {
 	uint32_t invlpgs, tlb_flushes, switches;
-} native_mmu_stats;
+} native_mmu_stats __hot_data;
 
 static uint64_t *table(uint32_t pfn)
 {

@@ -16,7 +16,7 @@
 #define PDE_USER_FLAGS (PTE_P | PTE_RW | PTE_USER | PTE_A)
 #define PDE_KERNEL_FLAGS (PTE_P | PTE_RW | PTE_USER | PTE_A | PTE_D) /* as the builder's */
 
-#define QUEUE_MAX 128 /* updates in one mmu_update */
+#define QUEUE_MAX 64 /* updates in one mmu_update */
 
 struct arch_as {
 	uint32_t l3;		/* PFN of the L3 (PAE's 4 entries in a frame of its own) */
@@ -27,19 +27,19 @@ struct arch_as {
 	bool live;		/* typed and pinned: changes go through the hypervisor */
 };
 
-static struct arch_as kernel_as;	/* the bootstrap tables (pinned by the builder) */
-static struct arch_as *loaded;		/* the one the CPU uses */
-static uint32_t loaded_sp;		/* the ring-1 stack for entries from ring 3 */
-static uint32_t region_frames;		/* the initial region: frames 0 .. region_frames - 1 */
-static uint32_t direct_frames;		/* frames the direct map reaches */
-static uint32_t kernel_l1[L2_HV_FIRST]; /* PFN of the kernel L1 for each 2 MiB */
+static struct arch_as kernel_as __hot_data; /* the bootstrap tables (pinned by the builder) */
+static struct arch_as *loaded __hot_data;   /* the one the CPU uses */
+static uint32_t loaded_sp __hot_data;	    /* the ring-1 stack for entries from ring 3 */
+static uint32_t region_frames;		    /* the initial region: frames 0 .. region_frames - 1 */
+static uint32_t direct_frames;		    /* frames the direct map reaches */
+static uint32_t kernel_l1[L2_HV_FIRST];	    /* PFN of the kernel L1 for each 2 MiB */
 
-static struct mmu_update queue[QUEUE_MAX];
-static unsigned queued;
-static uint32_t queued_filter; /* a bit per queued entry (queue_bit): most lookups miss */
-static uint32_t only_va;       /* while queued == 1: the loaded address the entry maps, or 0 */
-static struct tlb_batch tlb;   /* what the queued updates need */
-struct pv_mmu_stats pv_mmu_stats;
+static struct mmu_update queue[QUEUE_MAX] __hot_data;
+static unsigned queued __hot_data;
+static uint32_t queued_filter __hot_data; /* a bit per queued entry (queue_bit): most miss */
+static uint32_t only_va __hot_data;	  /* while queued == 1: the loaded address it maps, or 0 */
+static struct tlb_batch tlb __hot_data;	  /* what the queued updates need */
+struct pv_mmu_stats pv_mmu_stats __hot_data;
 
 static uint64_t *table(uint32_t pfn)
 {
@@ -73,9 +73,9 @@ static uint64_t dmap_maddr(uint32_t pfn)
  * failure; batch_done is how many updates of the first mmu_update completed.
  */
 #define BATCH_MAX 12
-static struct multicall_entry batch[BATCH_MAX];
-static unsigned batched;
-static uint32_t batch_done[BATCH_MAX];
+static struct multicall_entry batch[BATCH_MAX] __hot_data;
+static unsigned batched __hot_data;
+static uint32_t batch_done[BATCH_MAX] __hot_data;
 
 static void batch_add(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
 {
@@ -101,12 +101,11 @@ static void batch_ext(struct mmuext_op *ops, unsigned n)
 			  DOMID_SELF);
 }
 
-/* The queue goes first into the batch; it may fill again right away. */
+/* The queue goes first into the batch, which sends it from where it is:
+ * nothing is queued again until the batch has run. */
 static void batch_queue(void)
 {
-	static struct mmu_update sent[QUEUE_MAX];
-	memcpy(sent, queue, queued * sizeof(queue[0]));
-	batch_updates(sent, queued);
+	batch_updates(queue, queued);
 	queued = 0;
 	queued_filter = 0;
 }
@@ -249,7 +248,7 @@ void arch_mmu_flush(void)
 
 /* ---- Address spaces ----------------------------------------------------- */
 
-static struct arch_as *dead; /* destroyed while loaded: torn down at the next switch */
+static struct arch_as *dead __hot_data; /* destroyed while loaded: taken down at the next switch */
 
 struct arch_as *arch_as_create(void)
 {
@@ -417,19 +416,24 @@ int arch_as_ready(struct arch_as *as)
 	return 0;
 }
 
-/* Into the teardown batch's remap list (n counts), or the queue past its end. */
-static struct mmu_update remap[QUEUE_MAX];
+/* Into the teardown batch's remap list (n counts); past its end, only once
+ * the batch has run (remap_rest). */
+#define REMAP_MAX 32
+static struct mmu_update remap[REMAP_MAX] __hot_data;
 static void remap_writable(uint32_t pfn, void *ctx)
 {
 	unsigned *n = ctx;
-	struct mmu_update u = { dmap_maddr(pfn) | MMU_NORMAL_PT_UPDATE, dmap_pte(pfn, true) };
-	if (*n < QUEUE_MAX)
-		remap[*n] = u;
-	else if (queued < QUEUE_MAX)
-		queue_push(u, kernel_l1[pfn / 512], pfn % 512); /* sent right after the batch */
-	else
-		panic("mmu: too many page tables to take down at once");
+	if (*n < REMAP_MAX)
+		remap[*n] = (struct mmu_update){ dmap_maddr(pfn) | MMU_NORMAL_PT_UPDATE,
+						 dmap_pte(pfn, true) };
 	++*n;
+}
+
+static void remap_rest(uint32_t pfn, void *ctx)
+{
+	unsigned *n = ctx;
+	if (++*n > REMAP_MAX)
+		q_dmap(pfn, true);
 }
 
 /*
@@ -452,7 +456,16 @@ static void batch_remap_writable(struct arch_as *as)
 {
 	unsigned n = 0;
 	each_table(as, remap_writable, &n);
-	batch_updates(remap, MIN(n, QUEUE_MAX)); /* any more queue */
+	batch_updates(remap, MIN(n, REMAP_MAX));
+}
+
+/* After the batch: the tables beyond the remap list, writable too. */
+static void remap_the_rest(struct arch_as *as)
+{
+	unsigned n = 0;
+	each_table(as, remap_rest, &n);
+	if (queued)
+		flush_or_panic("tables back to memory");
 }
 
 /* Every user frame the L1s map loses the reference its mapping held; then
@@ -498,8 +511,8 @@ static void free_tables(struct arch_as *as)
  * nothing to take down. A prebuilt multicall (the base pointer, then the
  * stack) saves building a batch at every switch.
  */
-static struct mmuext_op switch_op = { .cmd = MMUEXT_NEW_BASEPTR };
-static struct multicall_entry switch_calls[2] = {
+static struct mmuext_op switch_op __hot_data = { .cmd = MMUEXT_NEW_BASEPTR };
+static struct multicall_entry switch_calls[2] __hot_data = {
 	{ .op = __HYPERVISOR_mmuext_op, .args = { (uint32_t)&switch_op, 1, 0, DOMID_SELF } },
 	{ .op = __HYPERVISOR_stack_switch, .args = { FLAT_RING1_DS } },
 };
@@ -551,8 +564,7 @@ static void load(struct arch_as *as, uint32_t sp)
 		loaded_sp = sp;
 	if (gone) {
 		dead = NULL;
-		if (queued) /* tables beyond what one batch remaps */
-			flush_or_panic("tables back to memory");
+		remap_the_rest(gone);
 		free_tables(gone);
 	}
 }
@@ -586,8 +598,7 @@ void arch_as_destroy(struct arch_as *as)
 		int rc = batch_run();
 		if (rc)
 			panic("mmu: taking down the tables at frame %#x: %d", as->l3, rc);
-		if (queued)
-			flush_or_panic("tables back to memory");
+		remap_the_rest(as);
 	}
 	free_tables(as);
 }

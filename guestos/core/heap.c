@@ -31,7 +31,7 @@ static struct {
 	struct heap_page *partial[NR_CLASSES];
 	size_t bytes;	/* handed out, rounded up to the class or the page run */
 	uint32_t pages; /* held */
-} heap;
+} heap __hot_data;
 
 void heap_init(void *(*page_alloc)(uint32_t n), void (*page_free)(void *p, uint32_t n),
 	       void (*corrupt)(const char *what, const void *p))

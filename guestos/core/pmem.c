@@ -12,7 +12,7 @@ static struct {
 	uint16_t *refs;	  /* references of an allocated frame */
 	uint32_t nr_free; /* bits set */
 	uint32_t hint;	  /* where the next search starts */
-} pm;
+} pm __hot_data;
 
 size_t pmem_meta_bytes(uint32_t nr_frames)
 {

@@ -11,9 +11,9 @@
 	 (1u << UAPI_SIGWINCH) | (1u << UAPI_SIGSTOP) | (1u << UAPI_SIGTSTP) | \
 	 (1u << UAPI_SIGTTIN) | (1u << UAPI_SIGTTOU))
 
-struct proc kproc = { .pid = 0, .name = "kernel" };
-static struct proc *procs = &kproc;
-static int last_pid;
+struct proc kproc __hot_data = { .pid = 0, .name = "kernel" };
+static struct proc *procs __hot_data = &kproc;
+static int last_pid __hot_data;
 
 void proc_init(void)
 {

@@ -6,9 +6,9 @@
  */
 #include <kernel.h>
 
-static struct thread boot_thread; /* kernel_main's, on the arch's boot stack */
-static struct thread *current;
-static struct thread *threads; /* every thread, in round-robin order */
+static struct thread boot_thread __hot_data; /* kernel_main's, on the arch's boot stack */
+static struct thread *current __hot_data;
+static struct thread *threads __hot_data; /* every thread, in round-robin order */
 
 void sched_init(struct proc *boot_proc)
 {

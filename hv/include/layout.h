@@ -58,9 +58,11 @@
 /* L2 slot (in the L2 under L3 slot 3) of the first hypervisor-owned entry. */
 #define HV_L2_FIRST_SLOT ((HV_VIRT_START >> L2_SHIFT) & (PT_ENTRIES - 1))
 
-/* Hypervisor GDT: 14 pages of guest entries, then one page of ours. */
+/* Hypervisor GDT: 14 pages of guest entries, then the page of ours, of which
+ * the GDT's limit takes in only the entries we use (the rest of the page holds
+ * the hot per-CPU data: hv/linker.ld). */
 #define GDT_FIRST_RESERVED 7168 /* FIRST_RESERVED_GDT_ENTRY */
-#define GDT_ENTRIES (GDT_FIRST_RESERVED + 512)
+#define GDT_ENTRIES (GDT_FIRST_RESERVED + 16)
 #define GDT_GUEST_FRAMES (GDT_FIRST_RESERVED / 512) /* 14 */
 #define HV_CS U(0xe008)				    /* ring-0 code */
 #define HV_DS U(0xe010)				    /* ring-0 data */
@@ -75,6 +77,7 @@ _Static_assert(HV_VIRT_START == HYPERVISOR_VIRT_START, "layout");
 _Static_assert(M2P_VIRT_START == MACH2PHYS_VIRT_START, "layout");
 _Static_assert(M2P_VIRT_END == MACH2PHYS_VIRT_END, "layout");
 _Static_assert(GDT_FIRST_RESERVED == FIRST_RESERVED_GDT_ENTRY, "layout");
+_Static_assert((HV_TSS >> 3) < GDT_ENTRIES, "layout");
 _Static_assert(PERDOMAIN_VIRT_START == M2P_VIRT_END, "layout");
 _Static_assert(((GUEST_LIMIT_PAGES << 12) | 0xFFF) == GUEST_SEGMENT_LIMIT, "layout");
 static inline void *maddr_to_virt(uint32_t maddr)
