@@ -58,6 +58,7 @@ __attribute__((always_inline)) inline int copy_to_guest(uint32_t guest_dst, cons
 	if (!guest_range_ok(guest_dst, n))
 		return -XEN_EFAULT;
 	settle_for(guest_dst);
+	flush_settle();
 	if (__builtin_constant_p(n) && n == 4)
 		return put_word(guest_dst, *(const uint32_t *)src);
 	return raw_copy((void *)guest_dst, src, n) ? -XEN_EFAULT : 0;

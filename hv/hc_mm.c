@@ -15,8 +15,29 @@ void mm_flush_tlb(void)
 {
 	flush_tlb_local();
 	mm_tlb_flushed();
+	cpu0.flush_owed = false;
 	if (current)
 		current->domain->stats.tlb_flushes++;
+}
+
+/*
+ * mm_types.h: a frame that may still be written through a stale TLB entry has
+ * become a page table. Until something writes through a guest address, the
+ * stale entry is harmless (reads see what the guest may read anyway), so the
+ * flush waits: a new base pointer in the same batch (fork's pin and the
+ * child's first switch) loads CR3 then, and one flush does for both.
+ */
+void mm_retype_flush(void)
+{
+	cpu0.flush_owed = true;
+}
+
+void flush_owed_pay(void)
+{
+	if (cpu0.baseptr_pending)
+		baseptr_load(); /* its CR3 load is the flush */
+	else
+		mm_flush_tlb();
 }
 
 /* Where the L1 entry that maps va lives in v's address space (false: no L1),
@@ -105,6 +126,7 @@ static long pt_update(struct domain *d, domid_t foreign, uint32_t maddr, uint64_
 		if (!rc && mfn == current->cr3 >> PAGE_SHIFT) {
 			write_cr3(current->cr3);
 			mm_tlb_flushed();
+			cpu0.flush_owed = false;
 			d->stats.tlb_flushes++;
 		}
 		break;
@@ -169,6 +191,7 @@ void baseptr_load(void)
 {
 	struct vcpu *v = current;
 	cpu0.baseptr_pending = false;
+	cpu0.flush_owed = false;
 	write_cr3(v->cr3);
 	mm_tlb_flushed();
 	v->domain->stats.tlb_flushes++;

@@ -281,7 +281,7 @@ int get_page_type(uint32_t mfn, unsigned type)
 	 * not become something else: flush unless that happened since.
 	 */
 	if (pg->type != type && pg->type != PGT_none && pg->tlb_stamp == frames.tlb_epoch)
-		mm_flush_tlb();
+		mm_retype_flush();
 	pg->type = (uint8_t)type;
 	pg->type_count = 1;
 	pg->flags &= ~PGF_VALIDATED;

@@ -72,6 +72,7 @@ static void load_vcpu(struct vcpu *v, struct cpu_regs *r, uint64_t now)
 	/* restore_all reloads only DS and ES: load the vCPU's FS and GS here. */
 	__asm__ volatile("mov %0, %%fs\n\tmov %1, %%gs" : : "r"(r->fs), "r"(r->gs));
 	write_cr3(v->cr3);
+	cpu0.flush_owed = false; /* that was a flush */
 	gdt_load(v);
 	tss_set_ring1_stack(v->kernel_ss, v->kernel_sp);
 	traps_load(v);

@@ -175,6 +175,7 @@ void return_to_guest(struct cpu_regs *r)
 		schedule(r);
 	evtchn_check_upcall(current, r);
 	baseptr_settle(); /* as late as can be: the fewest pages to walk again after it */
+	flush_settle();
 }
 
 noreturn void guest_bad_return(void)

@@ -25,6 +25,7 @@ struct arch_as {
 				 * slot 3's is the kernel's */
 	struct l2_span span[3]; /* where each user L2 may hold L1s */
 	bool live;		/* typed and pinned: changes go through the hypervisor */
+	bool pin_pending;	/* ready, to be pinned when first loaded (arch_as_ready) */
 };
 
 static struct arch_as kernel_as __hot_data; /* the bootstrap tables (pinned by the builder) */
@@ -72,7 +73,7 @@ static uint64_t dmap_maddr(uint32_t pfn)
  * multicall (a single call goes straight through). Returns 0 or the first
  * failure; batch_done is how many updates of the first mmu_update completed.
  */
-#define BATCH_MAX 12
+#define BATCH_MAX 8
 static struct multicall_entry batch[BATCH_MAX] __hot_data;
 static unsigned batched __hot_data;
 static uint32_t batch_done[BATCH_MAX] __hot_data;
@@ -353,66 +354,18 @@ static void make_readonly(uint32_t pfn, void *ctx)
 	q_dmap(pfn, false);
 }
 
-static void make_writable(uint32_t pfn, void *ctx)
-{
-	(void)ctx;
-	q_dmap(pfn, true);
-}
-
-static void count_table(uint32_t pfn, void *ctx)
-{
-	(void)pfn;
-	++*(unsigned *)ctx;
-}
-
-/* Read-only in the direct map through its address, which the hypervisor then
- * invalidates (see arch_as_ready). */
-static void batch_readonly(uint32_t pfn, void *ctx)
-{
-	(void)ctx;
-	uint64_t pte = dmap_pte(pfn, false);
-	batch_add(__HYPERVISOR_update_va_mapping, (uint32_t)pfn_to_virt(pfn), (uint32_t)pte,
-		  (uint32_t)(pte >> 32), UVMF_INVLPG);
-	pv_mmu_stats.updates++;
-}
-
 /*
- * Pin as's tables once they are read-only. The hypervisor must not let frames
- * that were writable become page tables while a writable TLB entry for them
- * may remain: it flushes before the pin unless each one's writable mapping
- * went with an INVLPG of its one address (update_va_mapping, UVMF_INVLPG).
- * A few tables go that way, and the TLB keeps what it holds for the loaded
- * space; many go through the queue, and the flush, before the pin, also
- * covers whatever the queued updates need.
+ * The pin waits for the first switch to as (a fork's child runs when its
+ * parent waits), so that it goes in the same hypervisor entry: its tables
+ * become read-only at the head of that batch, and the pin goes with the new
+ * base pointer. The hypervisor must flush before frames that were writable
+ * become page tables (a stale writable TLB entry), but that flush may wait
+ * until something could write through one, and the base pointer's CR3 load
+ * pays it. Until then the tables are ordinary memory, written directly.
  */
-#define READY_BY_ADDRESS_MAX (BATCH_MAX - 2) /* beside the queue, and the TLB work with the pin */
 int arch_as_ready(struct arch_as *as)
 {
-	static struct mmuext_op ops[TLB_BATCH_MAX + 1];
-	unsigned tables = 0, nops = 0;
-	each_table(as, count_table, &tables);
-	if (tables <= READY_BY_ADDRESS_MAX && !batched) {
-		batch_queue();
-		each_table(as, batch_readonly, NULL);
-		nops = take_tlb_work(ops);
-	} else {
-		each_table(as, make_readonly, NULL); /* behind what is queued already */
-		batch_queue();
-		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
-		tlb_batch_clear(&tlb);
-		pv_mmu_stats.tlb_flushes++;
-	}
-	ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = as->l3_mfn };
-	batch_ext(ops, nops);
-	int rc = batch_run();
-	if (rc) {		/* writable again, so the frames can be freed */
-		tlb.all = true; /* the TLB work may not have run */
-		each_table(as, make_writable, NULL);
-		flush_or_panic("undoing a refused pin");
-		return rc;
-	}
-	as->live = true;
-	pv_mmu_stats.pins++;
+	as->pin_pending = true;
 	return 0;
 }
 
@@ -519,7 +472,8 @@ static struct multicall_entry switch_calls[2] __hot_data = {
 
 static bool load_plain(struct arch_as *as, uint32_t sp)
 {
-	if (queued || batched || dead || tlb.all || tlb.n || as == loaded || !sp || sp == loaded_sp)
+	if (queued || batched || dead || tlb.all || tlb.n || as == loaded || !sp ||
+	    sp == loaded_sp || as->pin_pending)
 		return false;
 	switch_op.arg1 = as->l3_mfn;
 	switch_calls[1].args[1] = sp;
@@ -539,12 +493,19 @@ static void load(struct arch_as *as, uint32_t sp)
 	unsigned nops = 0;
 	if (load_plain(as, sp))
 		return;
-	bool switch_sp = sp && sp != loaded_sp;
+	bool switch_sp = sp && sp != loaded_sp, pin = as->pin_pending;
 	struct arch_as *gone = dead != as ? dead : NULL; /* then dead == loaded */
+	if (pin && as == loaded)
+		panic("mmu: the loaded tables were never pinned");
+	if (pin)
+		each_table(as, make_readonly, NULL); /* arch_as_ready */
 	batch_queue(); /* aimed at the tables loaded now: before the switch */
 	if (gone)
 		batch_unpin(gone);
 	if (as != loaded) {
+		if (pin)
+			ops[nops++] =
+			    (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1 = as->l3_mfn };
 		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR, .arg1 = as->l3_mfn };
 		tlb_batch_clear(&tlb); /* a new base pointer flushes the TLB */
 		pv_mmu_stats.switches++;
@@ -562,6 +523,11 @@ static void load(struct arch_as *as, uint32_t sp)
 	loaded = as;
 	if (switch_sp)
 		loaded_sp = sp;
+	if (pin) {
+		as->live = true;
+		as->pin_pending = false;
+		pv_mmu_stats.pins++;
+	}
 	if (gone) {
 		dead = NULL;
 		remap_the_rest(gone);

@@ -319,6 +319,35 @@ KTEST(selftest, mmu_invlpg_of_one_of_two_addresses_still_flushes_on_retype)
 	CHECK(pool_writable());
 }
 
+/*
+ * The flush a pin owes waits for the next write through a guest address; the
+ * hypervisor's own writes count. A stale writable translation of a frame that
+ * the same multicall pins, then a hypercall that writes its reply there: the
+ * reply must find the read-only entry (-EFAULT), not the stale writable one,
+ * which would write into the new page table.
+ */
+KTEST(selftest, mmu_owed_flush_comes_before_the_hypervisors_writes)
+{
+	static struct mmuext_op pin;
+	static struct multicall_entry calls[2];
+	pool_init();
+	uint32_t va = pool[4], mfn = mfn_of(va);
+	*(volatile uint32_t *)va = 0; /* the writable translation is in the TLB now */
+	CHECK_EQ(update_va(va, pte(mfn, PTE_P | PTE_A), UVMF_NONE), 0); /* no flush */
+	pin = (struct mmuext_op){ .cmd = MMUEXT_PIN_L1_TABLE, .arg1 = mfn };
+	calls[0] = (struct multicall_entry){ .op = __HYPERVISOR_mmuext_op,
+					     .args = { (uint32_t)&pin, 1, 0, DOMID_SELF } };
+	calls[1] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
+					     .args = { XENVER_extraversion, va } };
+	CHECK_EQ(HYPERVISOR_multicall((uint32_t)calls, 2), 0);
+	CHECK_EQ(calls[0].result, 0);
+	CHECK_EQ((int32_t)calls[1].result, -XEN_EFAULT);
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_EQ(((volatile uint32_t *)va)[i], 0); /* the L1 is still empty */
+	CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, mfn, 0), 0);
+	CHECK(pool_writable());
+}
+
 /* ---- L2 entries ---------------------------------------------------------------- */
 
 KTEST(selftest, mmu_l2_entries_name_only_l1_tables)

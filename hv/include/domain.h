@@ -88,6 +88,10 @@ struct percpu {
 	bool baseptr_pending;
 	bool stale_kernel_same; /* stale_l3 maps the kernel slot as the new one */
 	uint32_t stale_l3;
+	/* A frame became a page table while a writable TLB entry may still reach
+	 * it: the TLB is flushed before anything writes through a guest address
+	 * (copy_to_guest, the guest itself). mm_retype_flush, flush_settle. */
+	bool flush_owed;
 };
 
 extern struct percpu cpu0;

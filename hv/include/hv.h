@@ -82,6 +82,14 @@ static inline void baseptr_settle(void)
 	if (cpu0.baseptr_pending)
 		baseptr_load();
 }
+/* hc_mm.c: the flush a change of type owes (mm_retype_flush), before any
+ * write through a guest address; a base pointer waiting for its load pays it. */
+void flush_owed_pay(void);
+static inline void flush_settle(void)
+{
+	if (cpu0.flush_owed)
+		flush_owed_pay();
+}
 
 /* mm.c: boot-time memory setup (frame table, M2P, heap) */
 extern uint32_t *m2p; /* hypervisor's writable view of the M2P */

@@ -32,6 +32,10 @@ const uint64_t *paging_hv_l2_entries(void); /* slots HV_L2_FIRST_SLOT..511 */
 /* Flush this CPU's whole TLB (and paging-structure caches), for the current
  * domain; must call mm_tlb_flushed(). */
 void mm_flush_tlb(void);
+/* The same, owed by a change of type: it may wait until something could
+ * write through a stale entry (a guest address), but no longer; the
+ * hypervisor's flush must call mm_tlb_flushed() when it happens. */
+void mm_retype_flush(void);
 
 /* Every full TLB flush moves the epoch on (see struct frame_table). */
 static inline void mm_tlb_flushed(void)

@@ -46,6 +46,13 @@ void mm_flush_tlb(void)
 	mm_tlb_flushed();
 }
 
+/* The hypervisor owes it until something writes through a guest address;
+ * here it is paid at once. */
+void mm_retype_flush(void)
+{
+	mm_flush_tlb();
+}
+
 #define P _PAGE_PRESENT
 #define RW _PAGE_RW
 #define PDE (P | RW | _PAGE_USER | _PAGE_ACCESSED)
