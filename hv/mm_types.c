@@ -151,6 +151,20 @@ static inline __attribute__((always_inline)) int l1e_get_own(uint64_t e, uint16_
 	return 0;
 }
 
+/* l1e_put's common case inline: a read-only mapping of a frame that stays in
+ * use. An entry of a validated L1 names a frame within the table. */
+static inline __attribute__((always_inline)) void l1e_put_inline(uint64_t e)
+{
+	if ((e & (_PAGE_PRESENT | _PAGE_RW)) == _PAGE_PRESENT) {
+		struct page_info *pg = &frames.pages[(uint32_t)e >> 12];
+		if (pg->count > 1) {
+			pg->count--;
+			return;
+		}
+	}
+	l1e_put(e);
+}
+
 static int validate_l1(uint32_t mfn, uint16_t owner)
 {
 	const uint64_t *e = entries(mfn);
@@ -412,13 +426,15 @@ int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint
 	if (mm_table_level(mfn) != 1 || idx >= PT_ENTRIES)
 		return -XEN_EINVAL;
 	uint64_t *e = entries(mfn) + idx, old = *e;
-	int rc = l1e_get(val, domid, foreign);
+	int rc = !(val & _PAGE_PRESENT) ? 0
+		 : domid == foreign	? l1e_get_own(val, domid)
+					: l1e_get(val, domid, foreign);
 	if (rc)
 		return rc;
 	entry_write(e, val);
 	if (val & _PAGE_PRESENT)
 		span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
-	l1e_put(old);
+	l1e_put_inline(old);
 	return 0;
 }
 
