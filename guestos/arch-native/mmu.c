@@ -110,12 +110,12 @@ static void free_tables(struct arch_as *as)
 			const uint64_t *l1 = table(pte_frame(l2[i]));
 			for (unsigned j = 0; j < 512; j++)
 				if (l1[j] & PTE_P)
-					frame_put(pte_frame(l1[j]));
-			frame_put(pte_frame(l2[i]));
+					put_user_frame(pte_frame(l1[j]), l1[j]);
+			frame_put_warm(pte_frame(l2[i]));
 		}
-		frame_put(as->l2[s]);
+		frame_put_warm(as->l2[s]);
 	}
-	frame_put(as->l3);
+	frame_put_warm(as->l3);
 	kfree(as);
 }
 

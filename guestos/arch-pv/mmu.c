@@ -431,7 +431,7 @@ static void put_mapped(uint32_t pfn, void *ctx)
 	const uint64_t *e = table(pfn);
 	for (unsigned i = 0; i < 512; i++)
 		if (e[i] & PTE_P)
-			frame_put(m2p[pte_frame(e[i])]);
+			put_user_frame(m2p[pte_frame(e[i])], e[i]);
 }
 
 static void free_tables(struct arch_as *as)
@@ -444,12 +444,12 @@ static void free_tables(struct arch_as *as)
 			if (l2[i] & PTE_P) {
 				uint32_t l1 = m2p[pte_frame(l2[i])];
 				put_mapped(l1, NULL);
-				frame_put(l1);
+				frame_put_warm(l1);
 			}
 		}
-		frame_put(as->l2[s]);
+		frame_put_warm(as->l2[s]);
 	}
-	frame_put(as->l3);
+	frame_put_warm(as->l3);
 	kfree(as);
 }
 

@@ -77,6 +77,17 @@ static inline unsigned pte_prot(uint64_t pte)
 	       ((pte & PTE_NX) ? 0 : ARCH_PROT_EXEC);
 }
 
+/* A dying address space's user frame loses the reference its entry held: a
+ * frame never mapped executable goes back warm (frame_put_warm), one that may
+ * hold code does not. */
+static inline void put_user_frame(uint32_t pfn, uint64_t pte)
+{
+	if (pte_prot(pte) & ARCH_PROT_EXEC)
+		frame_put(pfn);
+	else
+		frame_put_warm(pfn);
+}
+
 /*
  * A new address space's L3, zeroed but for slot 3 (kernel_l3e: the kernel's
  * L2, shared); the user slots' L2s (l2[0..2]) come with their first mapping.

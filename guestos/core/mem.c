@@ -40,3 +40,9 @@ void frame_put(uint32_t pfn)
 	if (pmem_put(pfn) < 0)
 		panic("frame %#x: reference dropped that was never taken", pfn);
 }
+
+void frame_put_warm(uint32_t pfn)
+{
+	if (pmem_put_warm(pfn) < 0)
+		panic("frame %#x: reference dropped that was never taken", pfn);
+}

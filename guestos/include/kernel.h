@@ -57,12 +57,18 @@ void pmem_add_free(uint32_t first, uint32_t last);
 /* One frame (or n contiguous ones) with one reference each; PMEM_NONE if none. */
 uint32_t pmem_alloc(void);
 uint32_t pmem_alloc_run(uint32_t n);
-/* Free n frames that each hold exactly one reference; -1 (nothing freed) if not. */
+/* Free n frames that each hold exactly one reference; -1 (nothing freed) if not.
+ * Kernel memory: handed out again first (pmem_put_warm). */
 int pmem_free_run(uint32_t pfn, uint32_t n);
 /* Add a reference (-1 if the frame is free or reserved); drop one, freeing the
  * frame at zero: the references left, or -1 for a frame that holds none. */
 int pmem_get(uint32_t pfn);
 int pmem_put(uint32_t pfn);
+/* pmem_put for a frame that never held user code (a page table): once free,
+ * it is handed out again before frames not used lately. User frames are not:
+ * under TCG the first write to a frame that held translated code is slow, and
+ * exec writes code into the frames it gets. */
+int pmem_put_warm(uint32_t pfn);
 uint32_t pmem_refs(uint32_t pfn);
 uint32_t pmem_free_frames(void);
 
@@ -79,6 +85,7 @@ uint32_t heap_pages(void); /* frames the heap holds */
 void mem_init(void);
 uint32_t frame_alloc_zeroed(void); /* PMEM_NONE if none */
 void frame_put(uint32_t pfn);	   /* drop a reference; panics on a bad frame */
+void frame_put_warm(uint32_t pfn); /* the same for a page table (pmem_put_warm) */
 
 /* core/elf.c: checks a program image (uapi/syscall.h "Program image"). Pure logic. */
 #define ELF_MAX_SEGMENTS 8

@@ -2,7 +2,7 @@
  * The guest's frame allocator (guestos/core/pmem.c): only frames given to it are
  * handed out, each once; reference counts free a frame at zero and refuse to go
  * below it; runs are contiguous and found anywhere, wrapping past the hint;
- * freed frames are handed out again first.
+ * freed kernel frames are handed out again first.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,19 +114,29 @@ static void run_search_wraps_past_the_hint(void **state)
 	assert_int_equal(b, 0);
 }
 
-/* A frame just freed is handed out before frames never used (it is warm). */
-static void freed_frames_are_reused_first(void **state)
+/* Kernel frames just freed (page tables, kernel runs) are handed out first,
+ * newest first; user frames are not (they may have held code). */
+static void freed_kernel_frames_are_reused_first(void **state)
 {
 	(void)state;
 	pmem_add_free(0, NR);
 	uint32_t a = pmem_alloc(), b = pmem_alloc(), c = pmem_alloc();
-	assert_int_equal(pmem_put(b), 0);
+	assert_int_equal(pmem_put_warm(b), 0);
 	assert_int_equal(pmem_alloc(), b);
 	assert_int_equal(pmem_free_run(a, 1), 0);
-	assert_int_equal(pmem_put(c), 0);
-	assert_int_equal(pmem_alloc(), a); /* the lowest freed first */
-	assert_int_equal(pmem_alloc(), c);
+	assert_int_equal(pmem_put_warm(c), 0);
+	assert_int_equal(pmem_alloc(), c); /* the newest first */
+	assert_int_equal(pmem_alloc(), a);
 	assert_int_equal(pmem_alloc(), c + 1);
+	assert_int_equal(pmem_put(b), 0); /* a user frame: the search goes on */
+	assert_int_equal(pmem_alloc(), c + 2);
+	assert_int_equal(pmem_get(a), 0);
+	assert_int_equal(pmem_put_warm(a), 1); /* still in use: not free */
+	assert_int_equal(pmem_alloc(), c + 3);
+	/* One freed warm but taken by a run since is passed over. */
+	assert_int_equal(pmem_put_warm(c + 3), 0);
+	assert_int_equal(pmem_alloc_run(NR - c - 3), c + 3);
+	assert_int_equal(pmem_alloc(), b);
 }
 
 static void free_run_refuses_what_it_does_not_own(void **state)
@@ -153,7 +163,7 @@ int main(void)
 		cmocka_unit_test_setup(references_free_at_zero, setup),
 		cmocka_unit_test_setup(runs_are_contiguous_and_free, setup),
 		cmocka_unit_test_setup(run_search_wraps_past_the_hint, setup),
-		cmocka_unit_test_setup(freed_frames_are_reused_first, setup),
+		cmocka_unit_test_setup(freed_kernel_frames_are_reused_first, setup),
 		cmocka_unit_test_setup(free_run_refuses_what_it_does_not_own, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
