@@ -1,7 +1,10 @@
 /*
- * Hypercalls through the hypercall page: slot n is at hypercall_page + 32 * n.
- * HYPERVISOR_<name>(args...) exists for every hypercall of the ABI, generated
- * from XEN_HYPERCALLS in public/xen.h.
+ * Hypercalls: `int $0x82` with the number in EAX, inline, which is what each
+ * slot of the hypercall page holds (public/xen.h). Inline saves a call and a
+ * return and keeps the page off hot paths: under TCG each is a jump QEMU looks
+ * up, and the page one more soft-TLB entry after every flush. The page stays
+ * for iret, whose slot is jumped to. HYPERVISOR_<name>(args...) exists for
+ * every hypercall of the ABI, generated from XEN_HYPERCALLS in public/xen.h.
  */
 #ifndef PV_HYPERCALL_H
 #define PV_HYPERCALL_H
@@ -15,9 +18,9 @@ static inline long hypercall5(unsigned nr, uint32_t a1, uint32_t a2, uint32_t a3
 			      uint32_t a5)
 {
 	long ret;
-	__asm__ volatile("call *%[slot]"
+	__asm__ volatile("int $0x82"
 			 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
-			 : [slot] "r"(hypercall_page + nr * HYPERCALL_SLOT_SIZE)
+			 : "0"(nr)
 			 : "memory");
 	return ret;
 }

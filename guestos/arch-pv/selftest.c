@@ -438,6 +438,21 @@ KTEST(selftest, vcpu_op_timers)
 	CHECK(t1 - t0 < 6000000 + TIMER_TOLERANCE_NS);
 }
 
+/* The kernel makes its hypercalls with an inline int $0x82; the page's slots
+ * (what other guests call) must do the same thing. */
+KTEST(selftest, hypercall_page_slots)
+{
+	long ret;
+	uint32_t a1 = XENVER_version, a2 = 0;
+	__asm__ volatile(
+	    "call *%[slot]"
+	    : "=a"(ret), "+b"(a1), "+c"(a2)
+	    : [slot] "r"(hypercall_page + __HYPERVISOR_xen_version * HYPERCALL_SLOT_SIZE)
+	    : "edx", "esi", "edi", "memory");
+	CHECK_EQ(ret, HYPERVISOR_xen_version(XENVER_version, 0));
+	CHECK_EQ(ret >> 16, 3);
+}
+
 KTEST(selftest, iret_hypercall)
 {
 	/* Return through the iret slot to a label with EAX and the mask restored. */
