@@ -129,6 +129,10 @@ child exited with status 7
 waitpid again: No children" "" \
 	-- "$QEMU_USER" -0 forkpipe "$forkpipe"
 
+# Its execve is the host kernel's: the host must run i386 ELFs, natively or
+# through binfmt_misc (ci/install-deps.sh registers qemu-i386 where needed).
+"$shimtest" --exit 0 >/dev/null 2>&1 ||
+	fail "user/i386-exec" "this host does not run i386 ELFs, so execve under $QEMU_USER fails: run ci/install-deps.sh as root"
 mkdir "$work/scratch"
 run_case shimtest 0 "$(cat tests/user/shimtest/expected.stdout)" "" \
 	-- "$QEMU_USER" "$shimtest" "$work/scratch" "$shimtest"
