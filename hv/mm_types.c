@@ -12,12 +12,6 @@
 
 #define DESCS_PER_FRAME (PAGE_SIZE / 8)
 
-static bool is_table(unsigned type)
-{
-	unsigned t = type & PGT_TYPE_MASK;
-	return t == PGT_l1 || t == PGT_l2 || t == PGT_l3;
-}
-
 static uint64_t *entries(uint32_t mfn)
 {
 	return frame_map(mfn);
@@ -413,12 +407,28 @@ void l3e_put(uint64_t e)
 
 /* ---- Updates ---- */
 
-unsigned mm_table_level(uint32_t mfn)
+/*
+ * The same frame, present, with only RW changed: the entry's general
+ * reference carries over, so only the writable type moves. That is how a
+ * guest turns a frame it will pin read-only and back (its direct map entry),
+ * and how copy-on-write write-protects a page: both at every fork. The old
+ * entry passed validation, and the new one differs in RW alone, so it is
+ * valid too.
+ */
+static int update_l1e_rw_flip(uint64_t *e, uint64_t val, uint16_t domid)
 {
-	const struct page_info *pg = frame_info(mfn);
-	if (!pg || !pg->type_count || !(pg->flags & PGF_VALIDATED) || !is_table(pg->type))
-		return 0;
-	return pg->type & PGT_TYPE_MASK; /* PGT_l1..PGT_l3 are 1..3 */
+	uint32_t mfn = pte_mfn(val);
+	if (!frame_owned_by(mfn, domid))
+		return -XEN_EPERM; /* as l1e_get: a foreign frame needs its mapping's rules */
+	if (val & _PAGE_RW) {
+		if (get_page_type(mfn, PGT_writable))
+			return -XEN_EPERM;
+		entry_write(e, val);
+	} else {
+		entry_write(e, val);
+		put_page_type(mfn);
+	}
+	return 0;
 }
 
 int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign)
@@ -426,6 +436,8 @@ int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint
 	if (mm_table_level(mfn) != 1 || idx >= PT_ENTRIES)
 		return -XEN_EINVAL;
 	uint64_t *e = entries(mfn) + idx, old = *e;
+	if ((old ^ val) == _PAGE_RW && (val & _PAGE_PRESENT) && domid == foreign)
+		return update_l1e_rw_flip(e, val, domid);
 	int rc = !(val & _PAGE_PRESENT) ? 0
 		 : domid == foreign	? l1e_get_own(val, domid)
 					: l1e_get(val, domid, foreign);

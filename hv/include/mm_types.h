@@ -90,8 +90,16 @@ int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint
 int mm_update_l1e_invlpg(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid);
 int mm_update_l2e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid);
 int mm_update_l3e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid);
-/* The level (1..3) of a validated page table, 0 if mfn is none. */
-unsigned mm_table_level(uint32_t mfn);
+/* The level (1..3) of a validated page table, 0 if mfn is none. Inline: every
+ * mmu_update entry asks, twice. */
+static inline unsigned mm_table_level(uint32_t mfn)
+{
+	const struct page_info *pg = frame_info(mfn);
+	if (!pg || !pg->type_count || !(pg->flags & PGF_VALIDATED))
+		return 0;
+	unsigned t = pg->type & PGT_TYPE_MASK;
+	return t == PGT_l1 || t == PGT_l2 || t == PGT_l3 ? t : 0; /* PGT_l1..PGT_l3 are 1..3 */
+}
 
 /* ---- Pins ---- */
 /* 0; -XEN_EPERM not the domain's frame; -XEN_EINVAL already pinned; or as get_page_type. */

@@ -390,6 +390,55 @@ static void updates_swap_references(void **state)
 	assert_int_equal(pg(theirs)->count, 1);
 }
 
+/* A mapping that only gains or loses RW keeps its general reference and
+ * moves the writable type alone; it is refused where a new mapping would be. */
+static void rw_flips_move_only_the_writable_type(void **state)
+{
+	(void)state;
+	uint32_t l1 = alloc(DOM), a = alloc(DOM), table_frame = alloc(DOM), theirs = alloc(OTHER);
+	assert_int_equal(mm_pin(l1, DOM, PGT_l1), 0);
+	assert_int_equal(mm_update_l1e(l1, 7, e(a, P | RW), DOM, DOM), 0);
+	assert_int_equal(mm_update_l1e(l1, 7, e(a, P), DOM, DOM), 0);
+	assert_int_equal(mem[l1][7], e(a, P));
+	assert_int_equal(pg(a)->count, 2);
+	assert_int_equal(pg(a)->type_count, 0);
+	mm_flush_tlb();
+	unsigned base = flushes;
+	/* The drop was not invalidated: a new type still flushes first. */
+	assert_int_equal(mm_update_l1e(l1, 7, e(a, P | RW), DOM, DOM), 0);
+	assert_int_equal(pg(a)->type, PGT_writable);
+	assert_int_equal(pg(a)->type_count, 1);
+	assert_int_equal(pg(a)->count, 2);
+	assert_int_equal(mm_update_l1e(l1, 7, e(a, P), DOM, DOM), 0);
+	assert_int_equal(get_page_type(a, PGT_l1), 0);
+	assert_int_equal(flushes, base + 1);
+
+	/* A page table cannot be made writable this way either. */
+	assert_int_equal(mm_update_l1e(l1, 8, e(table_frame, P), DOM, DOM), 0);
+	assert_int_equal(get_page_type(table_frame, PGT_l1), 0);
+	assert_int_equal(mm_update_l1e(l1, 8, e(table_frame, P | RW), DOM, DOM), -XEN_EPERM);
+	assert_int_equal(mem[l1][8], e(table_frame, P));
+	assert_int_equal(pg(table_frame)->type, PGT_l1);
+	assert_int_equal(pg(table_frame)->type_count, 1);
+	assert_int_equal(pg(table_frame)->count, 2);
+
+	/* Another domain's frame, mapped by naming it, keeps that rule. */
+	assert_int_equal(mm_update_l1e(l1, 9, e(theirs, P), DOM, OTHER), 0);
+	assert_int_equal(mm_update_l1e(l1, 9, e(theirs, P | RW), DOM, DOM), -XEN_EPERM);
+	assert_int_equal(pg(theirs)->type_count, 0);
+	assert_int_equal(mm_update_l1e(l1, 9, e(theirs, P | RW), DOM, OTHER), 0);
+	assert_int_equal(pg(theirs)->type_count, 1);
+	assert_int_equal(pg(theirs)->count, 2);
+
+	put_page_type(a);
+	put_page_type(table_frame);
+	assert_int_equal(mm_unpin(l1, DOM), 0);
+	assert_int_equal(pg(a)->count, 1);
+	assert_int_equal(pg(table_frame)->count, 1);
+	assert_int_equal(pg(theirs)->count, 1);
+	assert_int_equal(pg(theirs)->type_count, 0);
+}
+
 static void pin_rules(void **state)
 {
 	(void)state;
@@ -578,6 +627,7 @@ int main(void)
 		T(tables_dropped_after_a_switch_need_no_second_flush),
 		T(l3_entries_carry_only_present_and_address),
 		T(updates_swap_references),
+		T(rw_flips_move_only_the_writable_type),
 		T(pin_rules),
 		T(retyping_a_cached_frame_flushes_the_tlb),
 		T(only_invalidated_writable_mappings_spare_the_retype_flush),
