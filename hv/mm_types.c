@@ -58,20 +58,23 @@ static unsigned l2_guest_slots(unsigned type)
 	return (type & PGT_PAE_XEN_L2) ? HV_L2_FIRST_SLOT : PT_ENTRIES;
 }
 
-/* The OR of the low words (where the present bit is) of e[0..31]: one `or`
+/* The OR of the low words (where the present bit is) of e[0..n-1]: one `or`
  * from memory per entry, which the compiler would split into a load and an or. */
-static inline uint32_t low_words_or32(const uint64_t *e)
-{
-	uint32_t acc = (uint32_t)e[0];
-	__asm__("np_off = 8\n\t"
-		".rept 31\n\t"
-		"or np_off(%1), %0\n\t"
-		"np_off = np_off + 8\n\t"
-		".endr"
-		: "+r"(acc)
-		: "r"(e), "m"(*(const uint64_t(*)[32])e));
-	return acc;
-}
+#define LOW_WORDS_OR(n)                                                      \
+	static inline uint32_t low_words_or##n(const uint64_t *e)            \
+	{                                                                    \
+		uint32_t acc = (uint32_t)e[0];                               \
+		__asm__("np_off = 8\n\t"                                     \
+			".rept " #n " - 1\n\t"                               \
+			"or np_off(%1), %0\n\t"                              \
+			"np_off = np_off + 8\n\t"                            \
+			".endr"                                              \
+			: "+r"(acc)                                          \
+			: "r"(e), "m"(*(const uint64_t(*)[n])e));            \
+		return acc;                                                  \
+	}
+LOW_WORDS_OR(32)
+LOW_WORDS_OR(8)
 
 /*
  * The first present entry of e[i..n), or n. Tables are mostly empty, and
@@ -87,6 +90,9 @@ static inline __attribute__((always_inline)) unsigned next_present(const uint64_
 		return i;
 	for (; i + 32 <= n; i += 32)
 		if (low_words_or32(&e[i]) & _PAGE_PRESENT)
+			break;
+	for (; i + 8 <= n; i += 8) /* then 8 at a time to the entry */
+		if (low_words_or8(&e[i]) & _PAGE_PRESENT)
 			break;
 	while (i < n && !(e[i] & _PAGE_PRESENT))
 		i++;
@@ -249,7 +255,7 @@ static void devalidate(uint32_t mfn, unsigned type)
 	switch (type & PGT_TYPE_MASK) {
 	case PGT_l1:
 		for_each_present (i, e, lo, hi)
-			l1e_put(e[i]);
+			l1e_put_inline(e[i]);
 		break;
 	case PGT_l2: {
 		unsigned n = l2_guest_slots(type);
