@@ -60,18 +60,18 @@ static unsigned l2_guest_slots(unsigned type)
 
 /* The OR of the low words (where the present bit is) of e[0..n-1]: one `or`
  * from memory per entry, which the compiler would split into a load and an or. */
-#define LOW_WORDS_OR(n)                                                      \
-	static inline uint32_t low_words_or##n(const uint64_t *e)            \
-	{                                                                    \
-		uint32_t acc = (uint32_t)e[0];                               \
-		__asm__("np_off = 8\n\t"                                     \
-			".rept " #n " - 1\n\t"                               \
-			"or np_off(%1), %0\n\t"                              \
-			"np_off = np_off + 8\n\t"                            \
-			".endr"                                              \
-			: "+r"(acc)                                          \
-			: "r"(e), "m"(*(const uint64_t(*)[n])e));            \
-		return acc;                                                  \
+#define LOW_WORDS_OR(n)                                           \
+	static inline uint32_t low_words_or##n(const uint64_t *e) \
+	{                                                         \
+		uint32_t acc = (uint32_t)e[0];                    \
+		__asm__("np_off = 8\n\t"                          \
+			".rept " #n " - 1\n\t"                    \
+			"or np_off(%1), %0\n\t"                   \
+			"np_off = np_off + 8\n\t"                 \
+			".endr"                                   \
+			: "+r"(acc)                               \
+			: "r"(e), "m"(*(const uint64_t(*)[n])e)); \
+		return acc;                                       \
 	}
 LOW_WORDS_OR(32)
 LOW_WORDS_OR(8)
