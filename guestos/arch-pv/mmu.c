@@ -527,7 +527,7 @@ static bool load_plain(struct arch_as *as, uint32_t sp)
 
 static void load(struct arch_as *as, uint32_t sp)
 {
-	static struct mmuext_op ops[2], flush[TLB_BATCH_MAX];
+	static struct mmuext_op ops[3], flush[TLB_BATCH_MAX];
 	unsigned nops = 0;
 	if (load_plain(as, sp))
 		return;
@@ -538,8 +538,9 @@ static void load(struct arch_as *as, uint32_t sp)
 	if (pin)
 		each_table(as, make_readonly, NULL); /* arch_as_ready */
 	batch_queue(); /* aimed at the tables loaded now: before the switch */
+	/* The dead space's unpin: in the switch's mmuext_op, just before it. */
 	if (gone)
-		batch_unpin(gone);
+		ops[nops++] = (struct mmuext_op){ .cmd = MMUEXT_UNPIN_TABLE, .arg1 = gone->l3_mfn };
 	if (as != loaded) {
 		if (pin)
 			ops[nops++] =
