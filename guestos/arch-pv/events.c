@@ -15,8 +15,8 @@ static struct {
 } handlers[EVTCHN_NR_PORTS];
 
 volatile uint32_t evtchn_unhandled;
-volatile uint32_t evtchn_upcalls;
-volatile uint32_t evtchn_upcalls_from_user;
+volatile uint32_t evtchn_upcalls __hot_data;
+volatile uint32_t evtchn_upcalls_from_user __hot_data;
 
 /* What the hypervisor pushed when it entered the callback. */
 struct event_frame {

@@ -31,7 +31,7 @@ struct arch_as {
 static struct arch_as kernel_as __hot_data; /* the bootstrap tables (pinned by the builder) */
 static struct arch_as *loaded __hot_data;   /* the one the CPU uses */
 static uint32_t loaded_sp __hot_data;	    /* the ring-1 stack for entries from ring 3 */
-static uint32_t region_frames;		    /* the initial region: frames 0 .. region_frames - 1 */
+static uint32_t region_frames __hot_data;   /* the initial region: frames 0 .. region_frames - 1 */
 static uint32_t direct_frames;		    /* frames the direct map reaches */
 static uint32_t kernel_l1[L2_HV_FIRST];	    /* PFN of the kernel L1 for each 2 MiB */
 

@@ -6,10 +6,10 @@
 #include "pv.h"
 #include <public/sched.h>
 
-struct start_info *start_info;
+struct start_info *start_info __hot_data;
 uint64_t pv_entry_ns;
-struct shared_info *shared_info;
-const uint32_t *p2m;
+struct shared_info *shared_info __hot_data;
+const uint32_t *p2m __hot_data;
 
 uint32_t pv_boot_entry_sp;
 static uint8_t kernel_trap_stack[8192] __attribute__((aligned(16)));
