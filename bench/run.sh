@@ -6,6 +6,10 @@
 #
 #   bench/run.sh [smoke]     smoke: tiny counts, one boot per port, and the
 #                            report written to BUILD/bench/ instead
+#   bench/run.sh pairs ROW [N]  N (default 12) pairs of boots of one row, the
+#                            ports alternating: each pair's PV/native ratio,
+#                            sorted, and their median (an A/B of a change; no
+#                            report is written)
 #
 # Environment: BUILD (default build), NATIVE_ELF (default BUILD/native.elf),
 # BENCH_MEM (MiB for each kernel, default 80), BENCH_ROUNDS (default 15),
@@ -82,6 +86,31 @@ else
 	export BENCH_NATIVE_MISSING="$native_elf was not found when this report was made"
 fi
 for port in "${ports[@]}"; do : >"$work/$port.log"; done
+
+# Pairs: one row, a PV boot then a native one, N times; a pair's ratio is of
+# the two boots' medians, so a drift of the host's speed between pairs cancels.
+if [ "$mode" = pairs ]; then
+	row=${2:-}
+	pairs=${3:-12}
+	[ "${#ports[@]}" = 2 ] || die "pairs needs the native port ($native_elf)"
+	[[ " $(python3 bench/report.py --rows) " == *" $row "* ]] ||
+		die "usage: bench/run.sh pairs ROW [N]; ROW is one of: $(python3 bench/report.py --rows)"
+	[[ "$pairs" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive number of pairs"
+	median_of() { sed -n "s/^bench: $row median=\([0-9]*\) .*/\1/p" "$1"; }
+	ratios=()
+	for i in $(seq "$pairs"); do
+		for port in pv native; do
+			: >"$work/pair.$port.log"
+			boot "$port" "samples+$row" "$work/pair.$port.log"
+		done
+		ratios+=("$(awk -v p="$(median_of "$work/pair.pv.log")" -v n="$(median_of "$work/pair.native.log")" \
+			'BEGIN { printf "%.3f", p / n }')")
+	done
+	printf '%s\n' "${ratios[@]}" | sort -n | awk -v row="$row" '{ r[NR] = $1; line = line " " $1 }
+		END { m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+		      printf "bench: %s PV/native of %d pairs:%s\nbench: %s median %.3f\n", row, NR, line, row, m }'
+	exit 0
+fi
 
 # Full: every row in a boot of its own (no row inherits another's memory), the
 # ports alternating and taking turns to go first, BENCH_ROUNDS times over.

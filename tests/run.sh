@@ -40,6 +40,22 @@ status=$?
 [ "$status" = 0 ] && echo "PASS bench_report" || { echo "FAIL bench_report"; cat "$build/test-report.log"; }
 record "bench_report" "$status"
 
+echo "== bench/run.sh pairs: two pairs of boots of one row, and a row that does not exist"
+pairs_out=$(BUILD="$build" bash bench/run.sh pairs null_syscall 2 2>&1)
+status=$?
+if [ "$status" = 0 ] &&
+	grep -Eq '^bench: null_syscall PV/native of 2 pairs:( [0-9]+\.[0-9]{3}){2}$' <<<"$pairs_out" &&
+	grep -Eq '^bench: null_syscall median [0-9]+\.[0-9]{3}$' <<<"$pairs_out" &&
+	! BUILD="$build" bash bench/run.sh pairs no_such_row 1 >/dev/null 2>&1; then
+	echo "PASS bench_pairs"
+	status=0
+else
+	echo "FAIL bench_pairs (status $status)"
+	sed 's/^/    /' <<<"$pairs_out" | head -n 20
+	status=1
+fi
+record "bench_pairs" "$status"
+
 echo "== unit tests (cmocka, ASan + UBSan)"
 unit_out="$(pwd)/$build/unit"
 if ! make -s -C tests/unit O="$unit_out" all >"$build/unit-build.log" 2>&1; then
