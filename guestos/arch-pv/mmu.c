@@ -85,8 +85,16 @@ static void batch_add(unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, uint32
 {
 	if (batched == BATCH_MAX)
 		panic("mmu: batch overflow");
-	batch_done[batched] = 0;
-	batch[batched++] = (struct multicall_entry){ .op = op, .args = { a0, a1, a2, a3 } };
+	struct multicall_entry *e = &batch[batched];
+	batch_done[batched++] = 0;
+	/* Field by field: a struct literal would be zeroed first, in a loop.
+	 * The hypervisor writes the result and reads args[0..4]. */
+	e->op = op;
+	e->args[0] = a0;
+	e->args[1] = a1;
+	e->args[2] = a2;
+	e->args[3] = a3;
+	e->args[4] = 0;
 }
 
 static void batch_updates(struct mmu_update *reqs, unsigned n)
@@ -442,20 +450,24 @@ static void batch_unpin(struct arch_as *as)
 	batch_ext(unpin, 1);
 }
 
-static void batch_remap_writable(struct arch_as *as)
+/* Returns how many tables as has (for remap_the_rest). */
+static unsigned batch_remap_writable(struct arch_as *as)
 {
 	unsigned n = 0;
 	each_table(as, remap_writable, &n);
 	batch_updates(remap, MIN(n, REMAP_MAX));
+	return n;
 }
 
-/* After the batch: the tables beyond the remap list, writable too. */
-static void remap_the_rest(struct arch_as *as)
+/* After the batch: the tables beyond the remap list (of the `tables` that
+ * batch_remap_writable counted), writable too. */
+static void remap_the_rest(struct arch_as *as, unsigned tables)
 {
+	if (tables <= REMAP_MAX)
+		return;
 	unsigned n = 0;
 	each_table(as, remap_rest, &n);
-	if (queued)
-		flush_or_panic("tables back to memory");
+	flush_or_panic("tables back to memory");
 }
 
 /* Every user frame the L1s map loses the reference its mapping held; then
@@ -551,8 +563,7 @@ static void load(struct arch_as *as, uint32_t sp)
 	}
 	batch_ext(ops, nops);
 	batch_ext(flush, take_tlb_work(flush));
-	if (gone)
-		batch_remap_writable(gone);
+	unsigned gone_tables = gone ? batch_remap_writable(gone) : 0;
 	if (switch_sp)
 		batch_add(__HYPERVISOR_stack_switch, FLAT_RING1_DS, sp, 0, 0);
 	int rc = batch_run();
@@ -569,7 +580,7 @@ static void load(struct arch_as *as, uint32_t sp)
 	}
 	if (gone) {
 		dead = NULL;
-		remap_the_rest(gone);
+		remap_the_rest(gone, gone_tables);
 		free_tables(gone);
 	}
 }
@@ -599,11 +610,11 @@ void arch_as_destroy(struct arch_as *as)
 		batch_unpin(as);
 		batch_ext(flush, 1);
 		pv_mmu_stats.tlb_flushes++;
-		batch_remap_writable(as);
+		unsigned tables = batch_remap_writable(as);
 		int rc = batch_run();
 		if (rc)
 			panic("mmu: taking down the tables at frame %#x: %d", as->l3, rc);
-		remap_the_rest(as);
+		remap_the_rest(as, tables);
 	}
 	free_tables(as);
 }
