@@ -197,6 +197,30 @@ int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *pro
 	return 1;
 }
 
+uint32_t arch_as_next(struct arch_as *as, uint32_t va, uint32_t end, uint32_t *pfn, unsigned *prot)
+{
+	while (va < end) {
+		uint32_t span_end = (va & ~(ARCH_AS_SPAN - 1)) + ARCH_AS_SPAN;
+		if (as->l2[va >> 30] == PMEM_NONE) {
+			va = (va & 0xC0000000u) + 0x40000000u; /* the next 1 GiB slot */
+			continue;
+		}
+		uint64_t l2e = table(as->l2[va >> 30])[L2_SLOT(va)];
+		if (l2e & PTE_P) {
+			const uint64_t *l1 = table(pte_frame(l2e));
+			unsigned n = pae_span_limit(va, end),
+				 i = pae_next_present(l1, L1_SLOT(va), n);
+			if (i < n) {
+				*pfn = pte_frame(l1[i]);
+				*prot = pte_prot(l1[i]);
+				return (span_end - ARCH_AS_SPAN) + i * PAGE_SIZE;
+			}
+		}
+		va = span_end;
+	}
+	return end;
+}
+
 /* Natively the tables need no validation and no pinning. */
 int arch_as_ready(struct arch_as *as)
 {

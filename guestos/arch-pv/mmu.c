@@ -42,6 +42,7 @@ static unsigned queued __hot_data;
  * reads (munmap of 1 MiB did 600 queue scans when one did). Most miss. */
 static uint32_t queued_filter __hot_data, queued_filter_upper __hot_data;
 static uint32_t only_va __hot_data;	/* while queued == 1: the loaded address it maps, or 0 */
+static bool queued_fresh __hot_data;	/* an L1 entry queued present was not (arch_as_next) */
 static struct tlb_batch tlb __hot_data; /* what the queued updates need */
 struct pv_mmu_stats pv_mmu_stats __hot_data;
 
@@ -120,6 +121,7 @@ static void batch_queue(void)
 	batch_updates(queue, queued);
 	queued = 0;
 	queued_filter = queued_filter_upper = 0;
+	queued_fresh = false;
 }
 
 static int batch_run(void)
@@ -168,6 +170,7 @@ static bool flush_single(void)
 	uint64_t val = queue[0].val;
 	queued = 0;
 	queued_filter = queued_filter_upper = 0;
+	queued_fresh = false;
 	pv_mmu_stats.updates++;
 	pv_mmu_stats.tlb_flushes += flags != UVMF_NONE;
 	tlb_batch_clear(&tlb);
@@ -356,6 +359,8 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 	if (prot)
 		pte = pte_user(pv_pfn_to_mfn(pfn), prot, PTE_NX);
 	pt_set(as, l1, i1, pte);
+	if (as->live && (pte & PTE_P) && !(old & PTE_P))
+		queued_fresh = true;
 	if (as->live && as == loaded && queued == 1)
 		only_va = va;		   /* the queue is just this entry (see flush_single) */
 	if (as == loaded && (old & PTE_P)) /* the TLB may hold the old entry */
@@ -376,6 +381,35 @@ int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *pro
 	*pfn = m2p[pte_frame(pte)];
 	*prot = pte_prot(pte);
 	return 1;
+}
+
+uint32_t arch_as_next(struct arch_as *as, uint32_t va, uint32_t end, uint32_t *pfn, unsigned *prot)
+{
+	if (queued_fresh) /* the tables in memory would miss a queued mapping */
+		flush_or_panic("walk");
+	while (va < end) {
+		uint32_t span_end = (va & ~(ARCH_AS_SPAN - 1)) + ARCH_AS_SPAN;
+		if (as->l2[va >> 30] == PMEM_NONE) {
+			va = (va & 0xC0000000u) + 0x40000000u; /* the next 1 GiB slot */
+			continue;
+		}
+		uint64_t l2e = pt_get_upper(as->l2[va >> 30], L2_SLOT(va));
+		if (l2e & PTE_P) {
+			uint32_t l1 = m2p[pte_frame(l2e)];
+			unsigned n = pae_span_limit(va, end);
+			for (unsigned i = L1_SLOT(va); (i = pae_next_present(table(l1), i, n)) < n;
+			     i++) {
+				uint64_t pte = pt_get(l1, i); /* a queued unmap may clear it */
+				if (pte & PTE_P) {
+					*pfn = m2p[pte_frame(pte)];
+					*prot = pte_prot(pte);
+					return (span_end - ARCH_AS_SPAN) + i * PAGE_SIZE;
+				}
+			}
+		}
+		va = span_end;
+	}
+	return end;
 }
 
 /* Call fn on every page-table frame as owns: its L1s, its user L2s, its L3. */

@@ -103,6 +103,37 @@ static inline bool pae_l3_alloc(uint32_t *l3, uint32_t *l2, uint64_t kernel_l3e)
 }
 
 /*
+ * The first index in [i, n) of the L1 l1 whose entry is present, or n. Only
+ * the low words are read (P is bit 0), and an empty run costs one test per 8
+ * entries: fork and munmap look for the few mapped pages of mostly empty
+ * tables, and under TCG every entry looked at costs (bench/HISTORY.md).
+ */
+static inline unsigned pae_next_present(const uint64_t *l1, unsigned i, unsigned n)
+{
+	const uint32_t *low = (const uint32_t *)l1;
+	while (i < n) {
+		if (!(i & 7) && i + 8 <= n) {
+			const uint32_t *w = &low[2 * i];
+			if (!((w[0] | w[2] | w[4] | w[6] | w[8] | w[10] | w[12] | w[14]) & PTE_P)) {
+				i += 8;
+				continue;
+			}
+		}
+		if (low[2 * i] & PTE_P)
+			return i;
+		i++;
+	}
+	return n;
+}
+
+/* How many of the L1 entries of va's span lie below end (va < end). */
+static inline unsigned pae_span_limit(uint32_t va, uint32_t end)
+{
+	uint32_t left = end - (va & ~(ARCH_AS_SPAN - 1));
+	return left >= ARCH_AS_SPAN ? 512 : left >> PAGE_SHIFT;
+}
+
+/*
  * The L2 indices of a user slot that may hold an L1: [lo, hi). Walks over an
  * address space's tables (teardown, pinning) look there only, not at all 512
  * entries: a process uses a few 2 MiB spans, and under TCG every entry looked

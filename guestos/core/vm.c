@@ -58,18 +58,12 @@ int vm_map(struct vm *vm, uint32_t start, uint32_t end, unsigned prot, const uin
 /* Unmap [start, end) of the page tables, dropping the frames' references. */
 static void unmap_pages(struct vm *vm, uint32_t start, uint32_t end)
 {
-	for (uint32_t va = start; va < end && va >= start; va += PAGE_SIZE) {
-		uint32_t pfn;
-		unsigned prot;
-		int r = arch_as_lookup(vm->as, va, &pfn, &prot);
-		if (r == ARCH_AS_NO_TABLE) {
-			va = (va & ~(ARCH_AS_SPAN - 1)) + ARCH_AS_SPAN - PAGE_SIZE;
-			continue;
-		}
-		if (r == 1) {
-			arch_as_map(vm->as, va, 0, 0); /* an unmap needs no new table */
-			frame_put(pfn);
-		}
+	uint32_t pfn;
+	unsigned prot;
+	for (uint32_t va = start; (va = arch_as_next(vm->as, va, end, &pfn, &prot)) < end;
+	     va += PAGE_SIZE) {
+		arch_as_map(vm->as, va, 0, 0); /* an unmap needs no new table */
+		frame_put(pfn);
 	}
 }
 
@@ -187,16 +181,10 @@ int vm_write(struct vm *vm, uint32_t va, const void *src, uint32_t len)
  * page at `hot` is copied at once instead (both would write it first thing). */
 static int fork_region(struct vm *parent, struct vm *child, const struct vma *v, uint32_t hot)
 {
-	for (uint32_t va = v->start; va < v->end; va += PAGE_SIZE) {
-		uint32_t pfn;
-		unsigned prot;
-		int r = arch_as_lookup(parent->as, va, &pfn, &prot);
-		if (r == ARCH_AS_NO_TABLE) {
-			va = (va & ~(ARCH_AS_SPAN - 1)) + ARCH_AS_SPAN - PAGE_SIZE;
-			continue;
-		}
-		if (r != 1)
-			continue;
+	uint32_t pfn;
+	unsigned prot;
+	for (uint32_t va = v->start;
+	     (va = arch_as_next(parent->as, va, v->end, &pfn, &prot)) < v->end; va += PAGE_SIZE) {
 		if (va == hot && (prot & ARCH_PROT_WRITE)) {
 			uint32_t copy = pmem_alloc();
 			if (copy == PMEM_NONE)

@@ -56,6 +56,10 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot);
 /* 1 with *pfn and *prot if va is mapped (queued updates included), 0 if not,
  * ARCH_AS_NO_TABLE if nothing maps the ARCH_AS_SPAN around va. */
 int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *prot);
+/* The first mapped page in [va, end) (queued updates included), with *pfn and
+ * *prot; end if there is none. va and end are page-aligned, end <= USER_END.
+ * What walks over a range use: it skips empty entries and absent tables. */
+uint32_t arch_as_next(struct arch_as *as, uint32_t va, uint32_t end, uint32_t *pfn, unsigned *prot);
 /* Building -> live: page tables read-only and pinned. 0 or a negative errno. */
 int arch_as_ready(struct arch_as *as);
 /* Load as (NULL: the kernel's own tables, which map no user memory). */
