@@ -108,10 +108,8 @@ static void free_tables(struct arch_as *as)
 			if (!(l2[i] & PTE_P))
 				continue;
 			const uint64_t *l1 = table(pte_frame(l2[i]));
-			const uint32_t *low = (const uint32_t *)l1; /* the present bits' words */
-			for (unsigned j = 0; j < 512; j++)
-				if (low[2 * j] & PTE_P)
-					put_user_frame(pte_frame(l1[j]), l1[j]);
+			for (unsigned j = 0; (j = pae_next_present(l1, j, 512)) < 512; j++)
+				put_user_frame(pte_frame(l1[j]), l1[j]);
 			frame_put_warm(pte_frame(l2[i]));
 		}
 		frame_put_warm(as->l2[s]);

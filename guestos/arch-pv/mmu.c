@@ -512,10 +512,8 @@ static void put_mapped(uint32_t pfn, void *ctx)
 	if (pfn == PMEM_NONE)
 		return;
 	const uint64_t *e = table(pfn);
-	const uint32_t *low = (const uint32_t *)e; /* the scan reads the present bits' words */
-	for (unsigned i = 0; i < 512; i++)
-		if (low[2 * i] & PTE_P)
-			put_user_frame(m2p[pte_frame(e[i])], e[i]);
+	for (unsigned i = 0; (i = pae_next_present(e, i, 512)) < 512; i++)
+		put_user_frame(m2p[pte_frame(e[i])], e[i]);
 }
 
 static void free_tables(struct arch_as *as)
