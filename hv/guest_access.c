@@ -22,6 +22,30 @@ static inline void settle_for(uint32_t addr)
 		baseptr_load();
 }
 
+/* A few whole words (a request, a multicall entry): a mov each with its own
+ * fixup, where raw_copy's call and `rep movsl` cost about twice as much. */
+static inline __attribute__((always_inline)) int get_words(uint32_t *dst, uint32_t src, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n / 4; i++) {
+		__asm__ volatile("1: movl %[w], %[v]\n"
+				 "2:\n"
+				 ".pushsection .text.fixup, \"ax\"\n"
+				 "3: movl %[fault], %[rc]\n"
+				 "   xorl %[v], %[v]\n"
+				 "   jmp 2b\n"
+				 ".popsection\n"
+				 ".pushsection __ex_table, \"a\"\n"
+				 "   .long 1b, 3b\n"
+				 ".popsection"
+				 : [rc] "+r"(rc), [v] "=r"(dst[i])
+				 : [w] "m"(*(const volatile uint32_t *)(uintptr_t)(src + 4 * i)),
+				   [fault] "i"(-XEN_EFAULT)
+				 : "memory");
+	}
+	return rc;
+}
+
 /* Inline everywhere (LTO): they are on every hypercall's path, and a call
  * costs more than their checks. */
 __attribute__((always_inline)) inline int copy_from_guest(void *dst, uint32_t guest_src, size_t n)
@@ -29,6 +53,8 @@ __attribute__((always_inline)) inline int copy_from_guest(void *dst, uint32_t gu
 	if (!guest_range_ok(guest_src, n))
 		return -XEN_EFAULT;
 	settle_for(guest_src);
+	if (__builtin_constant_p(n) && n % 4 == 0 && n <= 32)
+		return get_words(dst, guest_src, n);
 	return raw_copy(dst, (const void *)guest_src, n) ? -XEN_EFAULT : 0;
 }
 

@@ -315,6 +315,9 @@ KTEST(selftest, mmu_update_rules)
 	CHECK_EQ(HYPERVISOR_mmu_update((uint32_t)req, 1, 0, DOMID_SELF), -XEN_EINVAL);
 	CHECK_EQ(HYPERVISOR_mmu_update((uint32_t)req, 1, 0, 42), -XEN_ESRCH); /* no such domain */
 	CHECK_EQ(HYPERVISOR_mmu_update(HV_ADDR, 1, 0, DOMID_SELF), -XEN_EFAULT);
+	/* A fault on reading a request (or an op) is -EFAULT, not a crash. */
+	CHECK_EQ(HYPERVISOR_mmu_update(UNMAPPED_VA, 1, 0, DOMID_SELF), -XEN_EFAULT);
+	CHECK_EQ(HYPERVISOR_mmuext_op(UNMAPPED_VA, 1, 0, DOMID_SELF), -XEN_EFAULT);
 	/* M2P updates: only for our own frames; the read-only M2P shows them. */
 	uint32_t pfn = m2p[mfn];
 	req[0] = (struct mmu_update){ ((uint64_t)mfn << 12) | MMU_MACHPHYS_UPDATE, pfn };
