@@ -250,9 +250,9 @@ def main():
           "(`qht_lookup_custom`: the jump cache is emptied with the TLB); *flushes*, "
           "full TLB flushes (`tcg_flush_jmp_cache`). Per row and port, a "
           "`samples+ROW` boot less a `smoke+ROW` boot, divided by the operations "
-          "between them. A refill costs some 300 ticks here (bench/HISTORY.md), so "
-          "these, with the ring transitions, are most of what the timings add to "
-          "the instructions.\n")
+          "between them. A refill and the lookups after it cost from about 60 to 300 "
+          "ticks, depending on the host (bench/HISTORY.md), so these, with the ring "
+          "transitions, are most of what the timings add to the instructions.\n")
         w("| operation | refills native | refills PV | lookups native | lookups PV "
           "| flushes native | flushes PV |")
         w("|---|---:|---:|---:|---:|---:|---:|")
