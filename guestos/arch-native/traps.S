@@ -4,7 +4,7 @@
  * the PV port's layout) and call native_trap; the system call goes straight
  * to native_syscall. Leaving is an iret (to ring 0 or ring 3).
  */
-#define KERNEL_DS 0xe010
+#define USER_DS 0xe033 /* arch_x86.h: the kernel's data selector too (frame.inc) */
 #define SYSCALL_VECTOR 0x80
 #include "../arch-x86/frame.inc"
 
@@ -29,7 +29,7 @@ trap_stubs:
 	.endr
 
 trap_common:
-	SAVE_FRAME KERNEL_DS
+	SAVE_FRAME USER_DS
 	push %esp
 	call native_trap
 	add $4, %esp
@@ -42,7 +42,7 @@ trap_return:
 /* int $0x80 from ring 3: the same frame as a trap, so fork and exec can treat
  * it as any user frame. */
 syscall_common:
-	SAVE_FRAME KERNEL_DS
+	SAVE_FRAME USER_DS
 	push %esp
 	call native_syscall
 	add $4, %esp

@@ -14,7 +14,7 @@
 	.text
 	.globl hypervisor_callback
 hypervisor_callback:
-	SAVE_FRAME FLAT_RING1_DS
+	SAVE_FRAME FLAT_RING3_DS
 	lea 40(%esp), %eax          /* the hypervisor's frame, above es, ds, pusha */
 	push %eax
 	call evtchn_do_upcall

@@ -37,7 +37,7 @@ trap_\vec:
 	STUB 19
 
 trap_common:
-	SAVE_FRAME FLAT_RING1_DS
+	SAVE_FRAME FLAT_RING3_DS
 	push %esp
 	call pv_trap
 	add $4, %esp
@@ -55,7 +55,7 @@ trap_return:
 syscall_entry:
 	pushl $0
 	pushl $0x80
-	SAVE_FRAME FLAT_RING1_DS
+	SAVE_FRAME FLAT_RING3_DS
 	push %esp
 	call pv_syscall
 	add $4, %esp
