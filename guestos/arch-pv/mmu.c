@@ -266,24 +266,13 @@ static inline uint64_t pt_get_upper(uint32_t pfn, unsigned idx)
 	return ((volatile uint64_t *)table(pfn))[idx];
 }
 
-static void pt_set_level(const struct arch_as *as, uint32_t pfn, unsigned idx, uint64_t val,
-			 bool upper)
-{
-	if (as->live)
-		q_add_level(pfn, idx, val, upper);
-	else
-		table(pfn)[idx] = val; /* not a page table yet: ordinary memory */
-}
-
-/* An entry of an L1; pt_set_upper: of an L2 or L3. */
-static void pt_set(const struct arch_as *as, uint32_t pfn, unsigned idx, uint64_t val)
-{
-	pt_set_level(as, pfn, idx, val, false);
-}
-
+/* An entry of an L2 or L3 (arch_as_map writes L1 entries itself). */
 static void pt_set_upper(const struct arch_as *as, uint32_t pfn, unsigned idx, uint64_t val)
 {
-	pt_set_level(as, pfn, idx, val, true);
+	if (as->live)
+		q_add_upper(pfn, idx, val);
+	else
+		table(pfn)[idx] = val; /* not a page table yet: ordinary memory */
 }
 
 /* On every return to user mode: usually there is nothing to send, and under
@@ -340,8 +329,10 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 		if (rc)
 			return rc;
 	}
+	/* A building space's tables are plain memory: nothing of theirs is
+	 * queued, and none is loaded (fork builds its child's this way). */
 	uint32_t l2 = as->l2[slot], l1;
-	uint64_t l2e = pt_get_upper(l2, i2);
+	uint64_t l2e = as->live ? pt_get_upper(l2, i2) : table(l2)[i2];
 	if (l2e & PTE_P) {
 		l1 = m2p[pte_frame(l2e)];
 	} else {
@@ -355,13 +346,16 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 		l2_span_add(&as->span[slot], i2);
 		pv_mmu_stats.l1_tables++;
 	}
-	uint64_t old = pt_get(l1, i1), pte = 0;
-	if (prot)
-		pte = pte_user(pv_pfn_to_mfn(pfn), prot, PTE_NX);
-	pt_set(as, l1, i1, pte);
-	if (as->live && (pte & PTE_P) && !(old & PTE_P))
+	uint64_t pte = prot ? pte_user(pv_pfn_to_mfn(pfn), prot, PTE_NX) : 0;
+	if (!as->live) {
+		table(l1)[i1] = pte;
+		return 0;
+	}
+	uint64_t old = pt_get(l1, i1);
+	q_add(l1, i1, pte);
+	if ((pte & PTE_P) && !(old & PTE_P))
 		queued_fresh = true;
-	if (as->live && as == loaded && queued == 1)
+	if (as == loaded && queued == 1)
 		only_va = va;		   /* the queue is just this entry (see flush_single) */
 	if (as == loaded && (old & PTE_P)) /* the TLB may hold the old entry */
 		tlb_batch_add(&tlb, va);
