@@ -275,13 +275,15 @@ def main():
         w(f"- **{label}** (`{name}`): {what}.")
     w("")
     w("## The Xen 2003 column\n")
-    w("Barham et al., \"Xen and the Art of Virtualization\", SOSP 2003, section 4.3, "
-      "the lmbench tables (native Linux uniprocessor, L-UP, against XenoLinux). "
-      "bench/xen2003.tsv maps our rows to lmbench's columns and holds the paper's "
-      "numbers; a row says *not found* while its numbers are empty there. They are "
-      "copied only from the paper itself: the searches available to this project (two "
-      "sessions, some fifty queries over stored pages, documents and code) reached the "
-      "paper's text but never its lmbench tables, so none are quoted yet.\n")
+    w("Barham et al., \"Xen and the Art of Virtualization\", SOSP 2003, section 4.2 "
+      "(Operating System Benchmarks), the lmbench tables (native Linux uniprocessor, "
+      "L-UP, against XenoLinux). bench/xen2003.tsv maps our rows to lmbench's columns "
+      "and holds the paper's numbers; a row says *not found* while its numbers are "
+      "empty there. They are copied only from the paper itself: the searches available "
+      "to this project (three sessions, some sixty queries over stored pages, "
+      "documents and code) reached the paper's text, whose stored copy goes from "
+      "section 4.2's first paragraph to section 4.3 without the page that holds the "
+      "tables, so none are quoted yet.\n")
 
     hist = os.path.join(HERE, "HISTORY.md")
     if os.path.exists(hist):
