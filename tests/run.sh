@@ -107,7 +107,7 @@ if [ "$status" != 0 ]; then
 	echo "$native_out" | grep -q '^FAIL' || failed=$((failed + 1))
 fi
 
-echo "== Bochs (segment limits enforced): isolation, and the self-test on a second CPU"
+echo "== Bochs (segment checks enforced): isolation, the self-test on a second CPU, syscalls"
 # The self-test must run as many tests on Bochs as it did under QEMU.
 selftests=$(sed -n 's/^selftest: \([0-9]*\) passed, 0 failed$/\1/p' "$build/tests/boot_selftest.log")
 for group_count in isolation:5 "selftest:${selftests:-unknown}"; do
@@ -115,6 +115,8 @@ for group_count in isolation:5 "selftest:${selftests:-unknown}"; do
 	status=$?
 	record "bochs/${group_count%:*}" "$status"
 done
+bash tests/bochs/run-program.sh "$build" syscalls
+record "bochs/syscalls" $?
 
 echo
 if [ "$failed" != 0 ]; then

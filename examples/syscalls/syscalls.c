@@ -116,6 +116,27 @@ static void basic(void)
 	CHECK("nanosleep refuses 1e9 ns", nanosleep(&ts, NULL) == -1 && errno == EINVAL);
 	CHECK("nanosleep with a bad pointer fails with EFAULT", /* (the shim reads it first) */
 	      sys_nanosleep((long)BAD, 0) == -14);
+	/* The kernel loads its data selector on entry only when user mode left
+	 * another in DS or ES, and must then give that one back on return. Here
+	 * both are null across a getpid (nothing touches memory through them). */
+	long pid_null_segs;
+	uint32_t ds_after, es_after;
+	__asm__ volatile("mov %%ds, %%esi\n\t"
+			 "mov %%es, %%edi\n\t"
+			 "xor %%ecx, %%ecx\n\t"
+			 "mov %%ecx, %%ds\n\t"
+			 "mov %%ecx, %%es\n\t"
+			 "mov $20, %%eax\n\t" /* getpid */
+			 "int $0x80\n\t"
+			 "mov %%ds, %%ecx\n\t"
+			 "mov %%es, %%edx\n\t"
+			 "mov %%esi, %%ds\n\t"
+			 "mov %%edi, %%es"
+			 : "=a"(pid_null_segs), "=c"(ds_after), "=d"(es_after)
+			 :
+			 : "esi", "edi", "memory");
+	CHECK("getpid with null DS and ES, which come back null",
+	      pid_null_segs == me && (ds_after & 0xFFFF) == 0 && (es_after & 0xFFFF) == 0);
 }
 
 /* ---- files: the console, the initrd, descriptors --------------------------- */
