@@ -2,7 +2,7 @@
 # `make check`: host unit tests, QEMU system tests, the Bochs isolation test.
 # Ends with "N passed, N failed" and exits non-zero if anything failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 build=${BUILD:-build}
 passed=0
 failed=0
@@ -111,11 +111,11 @@ echo "== Bochs (segment checks enforced): isolation, the self-test on a second C
 # The self-test must run as many tests on Bochs as it did under QEMU.
 selftests=$(sed -n 's/^selftest: \([0-9]*\) passed, 0 failed$/\1/p' "$build/tests/boot_selftest.log")
 for group_count in isolation:5 "selftest:${selftests:-unknown}"; do
-	bash tests/bochs/run-group.sh "$build" "${group_count%:*}" "${group_count#*:}"
-	status=$?
-	record "bochs/${group_count%:*}" "$status"
+	group=${group_count%:*} count=${group_count#*:}
+	bash tests/bochs/run-dom0.sh "$build" "$group" "^$group: $count passed, 0 failed\$" "$group"
+	record "bochs/$group" $?
 done
-bash tests/bochs/run-program.sh "$build" syscalls
+bash tests/bochs/run-dom0.sh "$build" syscalls '^syscalls: 0 failed$' init=syscalls
 record "bochs/syscalls" $?
 
 echo
