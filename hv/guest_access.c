@@ -27,6 +27,7 @@ static inline void settle_for(uint32_t addr)
 static inline __attribute__((always_inline)) int get_words(uint32_t *dst, uint32_t src, size_t n)
 {
 	int rc = 0;
+#pragma GCC unroll 8
 	for (size_t i = 0; i < n / 4; i++) {
 		__asm__ volatile("1: movl %[w], %[v]\n"
 				 "2:\n"
