@@ -56,20 +56,25 @@ static uint64_t entry_maddr(uint32_t pfn, unsigned idx)
 	return ((uint64_t)pv_pfn_to_mfn(pfn) << 12) + idx * 8;
 }
 
-/* The direct map's entry for frame pfn, read-only or writable. */
+/* The direct map's entry for frame pfn, read-only or writable. Machine
+ * frames are below 4 GiB, so the address is one word and NX the other:
+ * 64-bit shifts cost several instructions each on i386, twice per table
+ * at every fork. */
 static uint64_t dmap_pte(uint32_t pfn, bool writable)
 {
-	uint64_t e = ((uint64_t)pv_pfn_to_mfn(pfn) << 12) | PTE_P | PTE_A | PTE_D;
+	uint32_t lo = pv_pfn_to_mfn(pfn) << 12 | PTE_P | PTE_A | PTE_D;
 	if (writable)
-		e |= PTE_RW;
-	if (pfn >= region_frames)
-		e |= PTE_NX; /* only the initial region holds code */
-	return e;
+		lo |= PTE_RW;
+	uint32_t hi = pfn >= region_frames ? (uint32_t)(PTE_NX >> 32) : 0; /* code only there */
+	return (uint64_t)hi << 32 | lo;
 }
 
+/* The machine address of frame pfn's direct-map entry: the L1 of its 2 MiB
+ * (dmap_l1_maddr) plus its index. */
+static uint32_t dmap_l1_maddr[L2_HV_FIRST];
 static uint64_t dmap_maddr(uint32_t pfn)
 {
-	return entry_maddr(kernel_l1[pfn / 512], pfn % 512);
+	return dmap_l1_maddr[pfn / 512] + (pfn % 512) * 8;
 }
 
 /*
@@ -235,7 +240,11 @@ static inline void q_add_upper(uint32_t pfn, unsigned idx, uint64_t val)
 /* The direct map's entry for frame pfn (read-only or writable) is queued. */
 static void q_dmap(uint32_t pfn, bool writable)
 {
-	q_add(kernel_l1[pfn / 512], pfn % 512, dmap_pte(pfn, writable));
+	if (queued == QUEUE_MAX)
+		flush_or_panic("full queue");
+	queue_push(
+	    (struct mmu_update){ dmap_maddr(pfn) | MMU_NORMAL_PT_UPDATE, dmap_pte(pfn, writable) },
+	    kernel_l1[pfn / 512], pfn % 512, false);
 }
 
 /* The newest queued value for an entry, or its value in memory. */
@@ -653,6 +662,7 @@ static uint32_t count_region(const uint64_t *kl2)
 	uint32_t n = 0;
 	while (n < L2_HV_FIRST && (kl2[n] & PTE_P)) {
 		kernel_l1[n] = m2p[pte_frame(kl2[n])];
+		dmap_l1_maddr[n] = (uint32_t)pte_frame(kl2[n]) << 12;
 		n++;
 	}
 	return n * 512;
@@ -701,8 +711,10 @@ static void extend_direct_map(void)
 		direct_frames = region_frames;
 		return;
 	}
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		kernel_l1[first + i] = l1s[i];
+		dmap_l1_maddr[first + i] = pv_pfn_to_mfn(l1s[i]) << 12;
+	}
 	pmem_add_free(region_frames, direct_frames);
 	printk("pv: direct map: %u frames (%u MiB) through %u new L1 tables\n", direct_frames,
 	       direct_frames >> 8, n);
