@@ -415,8 +415,10 @@ uint32_t arch_as_next(struct arch_as *as, uint32_t va, uint32_t end, uint32_t *p
 	return end;
 }
 
-/* Call fn on every page-table frame as owns: its L1s, its user L2s, its L3. */
-static void each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), void *ctx)
+/* Call fn on every page-table frame as owns: its L1s, its user L2s, its L3.
+ * Inline, so that fn is too: a fork calls it twice, with a call per table. */
+static inline __attribute__((always_inline)) void
+each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), void *ctx)
 {
 	for (unsigned s = 0; s < 3; s++) {
 		if (as->l2[s] == PMEM_NONE)
