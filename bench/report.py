@@ -36,8 +36,9 @@ SAMPLES = re.compile(r"^bench: (\w+) samples ([0-9 ]+)$")
 
 
 def parse_emu(path):
-    """row -> {refills, lookups, flushes} per operation, from bench/run.sh's
-    emulator counts (`bench: NAME emu refills=R lookups=L flushes=F`)."""
+    """row -> {refills, lookups, flushes, deliveries} per operation, from
+    bench/run.sh's emulator counts (`bench: NAME emu refills=R lookups=L
+    flushes=F deliveries=D`; logs older than the deliveries have none)."""
     rows = {}
     with open(path, errors="replace") as f:
         for line in f:
@@ -248,20 +249,26 @@ def main():
           "after a CR3 load or flush emptied the TLB, or for the first time); "
           "*lookups*, translation blocks looked up in QEMU's hash table "
           "(`qht_lookup_custom`: the jump cache is emptied with the TLB); *flushes*, "
-          "full TLB flushes (`tcg_flush_jmp_cache`). Per row and port, a "
-          "`samples+ROW` boot less a `smoke+ROW` boot, divided by the operations "
-          "between them. A refill and the lookups after it cost from about 60 to 300 "
-          "ticks, depending on the host (bench/HISTORY.md), so these, with the ring "
-          "transitions, are most of what the timings add to the instructions.\n")
+          "full TLB flushes (`tcg_flush_jmp_cache`); *deliveries*, interrupts and "
+          "exceptions the CPU delivered (`x86_cpu_do_interrupt`: each `int`, fault "
+          "and hardware interrupt, whose handler then returns with an `iret`). Per "
+          "row and port, a `samples+ROW` boot less a `smoke+ROW` boot, divided by "
+          "the operations between them. A refill and the lookups after it cost from "
+          "about 60 to 300 ticks, depending on the host, and a delivery with its "
+          "`iret` over a thousand (bench/HISTORY.md), so these are most of what the "
+          "timings add to the instructions.\n")
         w("| operation | refills native | refills PV | lookups native | lookups PV "
-          "| flushes native | flushes PV |")
-        w("|---|---:|---:|---:|---:|---:|---:|")
+          "| flushes native | flushes PV | deliveries native | deliveries PV |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+        def deliveries(counts):  # logs from before the column have none
+            return f"{counts['deliveries']:.2f}" if "deliveries" in counts else "–"
         for name, label, _, _ in ROWS:
             if name in epv and name in enat:
                 a, b = epv[name], enat[name]
                 w(f"| {label} | {b['refills']:,.1f} | {a['refills']:,.1f} | "
                   f"{b['lookups']:,.1f} | {a['lookups']:,.1f} | {b['flushes']:.2f} "
-                  f"| {a['flushes']:.2f} |")
+                  f"| {a['flushes']:.2f} | {deliveries(b)} | {deliveries(a)} |")
         w("")
     elif env("BENCH_EMU_SKIPPED"):
         w("## What the emulator charges\n")

@@ -152,7 +152,8 @@ fi
 # a samples+ROW boot less a smoke+ROW boot (the boot's own work cancels), divided
 # by the operations between them. Optional: without perf, or with a QEMU whose
 # functions are not found, the report says why the table is missing.
-emu_functions=(refills=tlb_set_page_full lookups=qht_lookup_custom flushes=tcg_flush_jmp_cache)
+emu_functions=(refills=tlb_set_page_full lookups=qht_lookup_custom flushes=tcg_flush_jmp_cache
+	deliveries=x86_cpu_do_interrupt)
 # The QEMU binary itself (Debian's qemu-system-i386 is a wrapper script).
 qemu_binary() {
 	local bin
@@ -177,25 +178,28 @@ emu_probes() {
 emu_boot() {
 	local stat="$work/emu.stat" ops
 	qemu_command "$1" "$2"
-	perf stat -x, -e paravane:refills,paravane:lookups,paravane:flushes -o "$stat" \
+	perf stat -x, -e paravane:refills,paravane:lookups,paravane:flushes,paravane:deliveries \
+		-o "$stat" \
 		timeout --kill-after=5 600 "${cmd[@]}" </dev/null >"$work/last.log" 2>&1
 	ops=$(tr -d '\r' <"$work/last.log" |
 		sed -n 's/^bench: [a-z_0-9]* median=.* n=\([0-9]*\) reps=\([0-9]*\).*/\1 \2/p' |
 		awk '{ print $1 * ($2 + 1) }')
 	[ -n "$ops" ] || die "the $1 run of \"$2\" printed no row (see $work/last.log)"
 	echo "$ops $(awk -F, '/paravane:refills/ { r = $1 } /paravane:lookups/ { l = $1 }
-		/paravane:flushes/ { f = $1 } END { print r, l, f }' "$stat")"
+		/paravane:flushes/ { f = $1 } /paravane:deliveries/ { d = $1 }
+		END { print r, l, f, d }' "$stat")"
 }
 if [ "$mode" != smoke ]; then
 	if why=$(emu_probes); then
 		for port in "${ports[@]}"; do
 			: >"$work/$port.emu.log"
 			for row in $rows; do
-				read -r o1 r1 l1 f1 <<<"$(emu_boot "$port" "samples+$row")"
-				read -r o0 r0 l0 f0 <<<"$(emu_boot "$port" "smoke+$row")"
+				read -r o1 r1 l1 f1 d1 <<<"$(emu_boot "$port" "samples+$row")"
+				read -r o0 r0 l0 f0 d0 <<<"$(emu_boot "$port" "smoke+$row")"
 				awk -v row="$row" -v ops=$((o1 - o0)) -v r=$((r1 - r0)) -v l=$((l1 - l0)) \
-					-v f=$((f1 - f0)) 'BEGIN { printf "bench: %s emu refills=%.1f lookups=%.1f flushes=%.2f\n",
-					row, r / ops, l / ops, f / ops }' >>"$work/$port.emu.log"
+					-v f=$((f1 - f0)) -v d=$((d1 - d0)) 'BEGIN {
+					printf "bench: %s emu refills=%.1f lookups=%.1f flushes=%.2f deliveries=%.2f\n",
+					row, r / ops, l / ops, f / ops, d / ops }' >>"$work/$port.emu.log"
 			done
 			sed "s/^/$port (emulator): /" "$work/$port.emu.log"
 		done

@@ -48,7 +48,8 @@ log(os.path.join(work, "native.icount"), {"fork_exit": [1000]}, c_native, rounds
 for port, refills in (("pv", 53.6), ("native", 35.0)):
     with open(os.path.join(work, f"{port}.emu"), "w") as f:
         for row in rows:
-            f.write(f"bench: {row} emu refills={refills} lookups=96.6 flushes=1.00\n")
+            f.write(f"bench: {row} emu refills={refills} lookups=96.6 flushes=1.00 "
+                    f"deliveries={refills / 10:.2f}\n")
 env = dict(os.environ, BENCH_ICOUNT_PV=os.path.join(work, "pv.icount"),
            BENCH_ICOUNT_NATIVE=os.path.join(work, "native.icount"),
            BENCH_EMU_PV=os.path.join(work, "pv.emu"),
@@ -80,7 +81,7 @@ if main_table.count("\n| ") != len(rows) + 1:
     sys.exit("test_report: the table does not have one line per row")
 if "| fork+exit | 1,000 | 2,000 | 2.00 |" not in report:
     sys.exit("test_report: no instruction count for fork+exit (1,000 native, 2,000 PV)")
-if "| context switch | 35.0 | 53.6 | 96.6 | 96.6 | 1.00 | 1.00 |" not in report:
+if "| context switch | 35.0 | 53.6 | 96.6 | 96.6 | 1.00 | 1.00 | 3.50 | 5.36 |" not in report:
     sys.exit("test_report: no emulator counts for the context switch (35.0 native, 53.6 PV)")
 # Without perf the report says why the emulator's table is missing.
 env = dict(env, BENCH_EMU_PV="", BENCH_EMU_NATIVE="", BENCH_EMU_SKIPPED="perf is not installed")
