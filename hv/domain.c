@@ -13,6 +13,7 @@
 
 struct domain *dom0;
 struct domain *domains[MAX_DOMAINS];
+uint64_t domains_present;
 static bool dom0_ended;
 static uint64_t dom0_end_tick;
 
@@ -46,6 +47,7 @@ struct domain *domain_alloc(domid_t id, uint32_t max_pages)
 		return NULL;
 	}
 	domains[id] = d;
+	domains_present |= 1ull << id;
 	return d;
 }
 
@@ -120,6 +122,7 @@ void domain_free(struct domain *d)
 {
 	evtchn_domain_destroy(d);
 	domains[d->id] = NULL;
+	domains_present &= ~(1ull << d->id);
 	xfree(d->p2m);
 	xfree(d);
 }

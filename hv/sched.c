@@ -43,11 +43,10 @@ static bool can_run(const struct vcpu *v, uint64_t now)
 static struct vcpu *pick_next(uint64_t now)
 {
 	struct vcpu *best = NULL;
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		struct domain *d = domains[i];
-		if (d && can_run(&d->vcpu0, now) && (!best || d->vcpu0.vtime < best->vtime))
+	struct domain *d;
+	for_each_domain (d)
+		if (can_run(&d->vcpu0, now) && (!best || d->vcpu0.vtime < best->vtime))
 			best = &d->vcpu0;
-	}
 	return best;
 }
 

@@ -25,9 +25,9 @@ static void fire(struct vcpu *v)
 
 void timers_run(uint64_t now)
 {
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		struct domain *d = domains[i];
-		if (!d || d->state != DOM_RUNNING)
+	struct domain *d;
+	for_each_domain (d) {
+		if (d->state != DOM_RUNNING)
 			continue;
 		struct vcpu *v = &d->vcpu0;
 		if (v->timer_deadline && v->timer_deadline <= now) {
@@ -50,9 +50,9 @@ void timers_run(uint64_t now)
 void timers_reprogram(uint64_t now)
 {
 	uint64_t next = now + TICK_MAX_NS;
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		struct domain *d = domains[i];
-		if (!d || d->state != DOM_RUNNING)
+	struct domain *d;
+	for_each_domain (d) {
+		if (d->state != DOM_RUNNING)
 			continue;
 		const struct vcpu *v = &d->vcpu0;
 		if (v->timer_deadline && v->timer_deadline < next)
