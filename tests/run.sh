@@ -40,6 +40,12 @@ status=$?
 [ "$status" = 0 ] && echo "PASS bench_report" || { echo "FAIL bench_report"; cat "$build/test-report.log"; }
 record "bench_report" "$status"
 
+echo "== hot functions within a page (tests/tools/hot-layout.py)"
+python3 tests/tools/hot-layout.py "$build" >"$build/hot-layout.log" 2>&1
+status=$?
+[ "$status" = 0 ] && echo "PASS hot_layout" || { echo "FAIL hot_layout"; cat "$build/hot-layout.log"; }
+record "hot_layout" "$status"
+
 echo "== bench/run.sh pairs: two pairs of boots of one row, and a row that does not exist"
 pairs_out=$(BUILD="$build" bash bench/run.sh pairs null_syscall 2 2>&1)
 status=$?

@@ -54,7 +54,7 @@ uint32_t arch_pfn_to_mfn(uint32_t pfn)
 
 /* ---- TLB ------------------------------------------------------------------- */
 
-void arch_mmu_flush(void)
+__page_contained(128) void arch_mmu_flush(void)
 {
 	if (tlb.all) {
 		write_cr3(read_cr3());
@@ -149,7 +149,7 @@ static int add_l2(struct arch_as *as, unsigned slot)
 	return 0;
 }
 
-int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
+__page_contained(1024) int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 {
 	if (va >= USER_END)
 		panic("mmu: user mapping at %#x", va);
@@ -180,7 +180,8 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 	return 0;
 }
 
-int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *prot)
+__page_contained(256) int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn,
+					 unsigned *prot)
 {
 	if (as->l2[va >> 30] == PMEM_NONE)
 		return ARCH_AS_NO_TABLE;
@@ -195,7 +196,8 @@ int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *pro
 	return 1;
 }
 
-uint32_t arch_as_next(struct arch_as *as, uint32_t va, uint32_t end, uint32_t *pfn, unsigned *prot)
+__page_contained(512) uint32_t
+    arch_as_next(struct arch_as *as, uint32_t va, uint32_t end, uint32_t *pfn, unsigned *prot)
 {
 	while (va < end) {
 		uint32_t span_end = (va & ~(ARCH_AS_SPAN - 1)) + ARCH_AS_SPAN;
@@ -254,7 +256,7 @@ void arch_switch_prepare(struct arch_as *as, uint32_t user_entry_sp)
 		arch_set_kernel_stack(user_entry_sp);
 }
 
-void arch_as_destroy(struct arch_as *as)
+__page_contained(64) void arch_as_destroy(struct arch_as *as)
 {
 	if (!as)
 		return;

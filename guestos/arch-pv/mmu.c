@@ -238,7 +238,7 @@ static inline void q_add_upper(uint32_t pfn, unsigned idx, uint64_t val)
 }
 
 /* The direct map's entry for frame pfn (read-only or writable) is queued. */
-static void q_dmap(uint32_t pfn, bool writable)
+__page_contained(512) static void q_dmap(uint32_t pfn, bool writable)
 {
 	if (queued == QUEUE_MAX)
 		flush_or_panic("full queue");
@@ -287,7 +287,7 @@ static void pt_set_upper(const struct arch_as *as, uint32_t pfn, unsigned idx, u
 /* On every return to user mode: usually there is nothing to send, and under
  * TCG the calls of a full flush_or_panic would cost more than the system call
  * itself (bench/HISTORY.md). */
-void arch_mmu_flush(void)
+__page_contained(128) void arch_mmu_flush(void)
 {
 	if ((queued || tlb.all || tlb.n) && !flush_single())
 		flush_or_panic("flush");
@@ -326,7 +326,7 @@ static int add_l2(struct arch_as *as, unsigned slot)
 	return 0;
 }
 
-int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
+__page_contained(2048) int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 {
 	if (va >= USER_END)
 		panic("mmu: user mapping at %#x", va);
@@ -371,7 +371,8 @@ int arch_as_map(struct arch_as *as, uint32_t va, uint32_t pfn, unsigned prot)
 	return 0;
 }
 
-int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *prot)
+__page_contained(512) int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn,
+					 unsigned *prot)
 {
 	if (as->l2[va >> 30] == PMEM_NONE)
 		return ARCH_AS_NO_TABLE;
@@ -386,7 +387,8 @@ int arch_as_lookup(struct arch_as *as, uint32_t va, uint32_t *pfn, unsigned *pro
 	return 1;
 }
 
-uint32_t arch_as_next(struct arch_as *as, uint32_t va, uint32_t end, uint32_t *pfn, unsigned *prot)
+__page_contained(1024) uint32_t
+    arch_as_next(struct arch_as *as, uint32_t va, uint32_t end, uint32_t *pfn, unsigned *prot)
 {
 	if (queued_fresh) /* the tables in memory would miss a queued mapping */
 		flush_or_panic("walk");
@@ -490,7 +492,7 @@ static void batch_unpin(struct arch_as *as)
 }
 
 /* Returns how many tables as has (for remap_the_rest). */
-static unsigned batch_remap_writable(struct arch_as *as)
+__page_contained(512) static unsigned batch_remap_writable(struct arch_as *as)
 {
 	unsigned n = 0;
 	each_table(as, remap_writable, &n);
@@ -632,7 +634,7 @@ void arch_switch_prepare(struct arch_as *as, uint32_t user_entry_sp)
 	load(as ? as : &kernel_as, user_entry_sp ? user_entry_sp : pv_boot_entry_sp);
 }
 
-void arch_as_destroy(struct arch_as *as)
+__page_contained(512) void arch_as_destroy(struct arch_as *as)
 {
 	if (as == loaded) {
 		/* In use until the next switch, which tears it down in its own batch. */

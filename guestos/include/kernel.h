@@ -24,6 +24,11 @@
  * Under TCG every page touched after a TLB flush costs a soft-TLB refill.
  */
 #define __hot_data __attribute__((section(".data.hot")))
+/* A hot function of at most n bytes (a power of two up to 4096) aligned to n
+ * never straddles a page. Under QEMU's TCG a jump between two pages of one
+ * function is never chained: it goes through the jump cache every time.
+ * tests/tools/hot-layout.sh checks that each still fits. */
+#define __page_contained(n) __attribute__((aligned(n)))
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
