@@ -153,12 +153,18 @@ void apic_eoi(void);
 extern struct domain *dom0;
 extern struct domain *domains[MAX_DOMAINS]; /* by id; NULL: free */
 extern uint64_t domains_present;	    /* bit id set: domains[id] is not NULL */
+/* The index of m's lowest set bit (m not 0): __builtin_ctzll would call libgcc. */
+static inline unsigned lowest_bit64(uint64_t m)
+{
+	uint32_t lo = (uint32_t)m;
+	return lo ? (unsigned)__builtin_ctz(lo) : 32 + (unsigned)__builtin_ctz((uint32_t)(m >> 32));
+}
 /* Each domain that exists, by id: a timer interrupt visits the few there are,
  * not all MAX_DOMAINS slots (under TCG the scan's loop cost every system
  * call a few percent; bench/HISTORY.md). Not for loops that free domains. */
 #define for_each_domain(d)                     \
 	for (uint64_t left_ = domains_present; \
-	     left_ && ((d) = domains[__builtin_ctzll(left_)], true); left_ &= left_ - 1)
+	     left_ && ((d) = domains[lowest_bit64(left_)], true); left_ &= left_ - 1)
 struct domain *domain_alloc(domid_t id, uint32_t max_pages);
 /* The live domain with this id (DOMID_SELF: the caller's), or NULL. */
 struct domain *domain_lookup(domid_t id);
