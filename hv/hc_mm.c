@@ -115,7 +115,7 @@ static long pt_update(struct domain *d, domid_t foreign, uint32_t maddr, uint64_
 	int rc;
 	switch (level) {
 	case 1:
-		rc = mm_update_l1e(mfn, idx, val, d->id, foreign);
+		rc = mm_update_l1e_batched(mfn, idx, val, d->id, foreign);
 		break;
 	case 2:
 		rc = mm_update_l2e(mfn, idx, val, d->id);

@@ -421,7 +421,8 @@ void l3e_put(uint64_t e)
  * entry passed validation, and the new one differs in RW alone, so it is
  * valid too.
  */
-static int update_l1e_rw_flip(uint64_t *e, uint64_t val, uint16_t domid)
+static inline __attribute__((always_inline)) int update_l1e_rw_flip(uint64_t *e, uint64_t val,
+								    uint16_t domid)
 {
 	uint32_t mfn = pte_mfn(val);
 	if (!frame_owned_by(mfn, domid))
@@ -437,7 +438,8 @@ static int update_l1e_rw_flip(uint64_t *e, uint64_t val, uint16_t domid)
 	return 0;
 }
 
-int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign)
+static inline __attribute__((always_inline)) int
+update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign)
 {
 	if (mm_table_level(mfn) != 1 || idx >= PT_ENTRIES)
 		return -XEN_EINVAL;
@@ -454,6 +456,20 @@ int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint
 		span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
 	l1e_put_inline(old);
 	return 0;
+}
+
+int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign)
+{
+	return update_l1e(mfn, idx, val, domid, foreign);
+}
+
+/* The same, inlined into mmu_update's loop (LTO): ten of a fork+exit's
+ * requests come through it, and under TCG a call and return between two
+ * pages of the hypervisor cost more than the update (bench/HISTORY.md). */
+__attribute__((always_inline)) inline int
+mm_update_l1e_batched(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign)
+{
+	return update_l1e(mfn, idx, val, domid, foreign);
 }
 
 int mm_update_l1e_invlpg(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)

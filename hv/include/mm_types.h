@@ -83,6 +83,9 @@ void l3e_put(uint64_t e);
  * L3's slot 3 and index >= 4; -XEN_EPERM for the hypervisor's L2 slots.
  */
 int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign);
+/* mm_update_l1e inline in mmu_update's loop (hc_mm.c's only caller). */
+int mm_update_l1e_batched(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid,
+			  uint16_t foreign);
 /* The same for an entry that maps one address only, which the caller then
  * invalidates in the TLB (update_va_mapping with UVMF_INVLPG): a writable
  * mapping it replaces leaves no stale TLB entry behind, so a later change of
