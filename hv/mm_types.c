@@ -275,30 +275,40 @@ static void devalidate(uint32_t mfn, unsigned type)
 
 /* ---- Type references ---- */
 
-int get_page_type(uint32_t mfn, unsigned type)
+/* Another reference to a type the frame holds already: 0, or -XEN_EINVAL. */
+static inline __attribute__((always_inline)) int more_of_type(struct page_info *pg, unsigned type)
 {
-	struct page_info *pg = frame_info(mfn);
-	if (!pg || (pg->flags & PGF_FREE))
+	/* A frame still being validated has no VALIDATED flag: reaching it
+	 * again means a table that contains itself. */
+	if (pg->type != type || !(pg->flags & PGF_VALIDATED) || pg->type_count == UINT32_MAX)
 		return -XEN_EINVAL;
-	if (pg->type_count) {
-		/* A frame still being validated has no VALIDATED flag: reaching it
-		 * again means a table that contains itself. */
-		if (pg->type != type || !(pg->flags & PGF_VALIDATED) ||
-		    pg->type_count == UINT32_MAX)
-			return -XEN_EINVAL;
-		pg->type_count++;
-		return 0;
-	}
-	/*
-	 * A new type. While its last type reference may still be cached (a
-	 * writable TLB entry, a page-table walk cached by the CPU), the frame must
-	 * not become something else: flush unless that happened since.
-	 */
+	pg->type_count++;
+	return 0;
+}
+
+/*
+ * A frame with no type references takes a new type (not yet validated).
+ * While its last type reference may still be cached (a writable TLB entry,
+ * a page-table walk cached by the CPU), the frame must not become something
+ * else: flush unless that happened since.
+ */
+static inline __attribute__((always_inline)) void first_of_type(struct page_info *pg, unsigned type)
+{
 	if (pg->type != type && pg->type != PGT_none && pg->tlb_stamp == frames.tlb_epoch)
 		mm_retype_flush();
 	pg->type = (uint8_t)type;
 	pg->type_count = 1;
 	pg->flags &= ~PGF_VALIDATED;
+}
+
+int get_page_type(uint32_t mfn, unsigned type)
+{
+	struct page_info *pg = frame_info(mfn);
+	if (!pg || (pg->flags & PGF_FREE))
+		return -XEN_EINVAL;
+	if (pg->type_count)
+		return more_of_type(pg, type);
+	first_of_type(pg, type);
 	int rc = validate(mfn, type, pg->owner);
 	if (rc) {
 		pg->type_count = 0;
@@ -309,23 +319,31 @@ int get_page_type(uint32_t mfn, unsigned type)
 	return 0;
 }
 
-void put_page_type(uint32_t mfn)
+/* A writable type reference goes: no contents to devalidate. */
+static inline __attribute__((always_inline)) void put_writable_type(struct page_info *pg)
 {
-	struct page_info *pg = frame_info(mfn);
-	uint32_t stamp = frames.tlb_epoch - frames.flushed_since_unreachable;
-	bool writable = pg->type == PGT_writable;
 	/* Each writable mapping may outlive its entry in the TLB, so every drop
 	 * stamps (the word is free while the type is held), not only the last;
 	 * except one whose only address is invalidated right after. */
-	if (writable && !frames.drop_invalidated)
-		pg->tlb_stamp = stamp;
+	if (!frames.drop_invalidated)
+		pg->tlb_stamp = frames.tlb_epoch - frames.flushed_since_unreachable;
+	if (--pg->type_count == 0)
+		pg->flags &= ~(PGF_VALIDATED | PGF_PINNED);
+}
+
+void put_page_type(uint32_t mfn)
+{
+	struct page_info *pg = frame_info(mfn);
+	if (pg->type == PGT_writable) {
+		put_writable_type(pg);
+		return;
+	}
+	uint32_t stamp = frames.tlb_epoch - frames.flushed_since_unreachable;
 	if (--pg->type_count)
 		return;
 	pg->flags &= ~(PGF_VALIDATED | PGF_PINNED);
-	if (!writable) {
-		devalidate(mfn, pg->type); /* reads the span, which the stamp replaces */
-		pg->tlb_stamp = stamp;
-	}
+	devalidate(mfn, pg->type); /* reads the span, which the stamp replaces */
+	pg->tlb_stamp = stamp;
 }
 
 int get_page_and_type(uint32_t mfn, uint16_t owner, unsigned type)
@@ -427,13 +445,24 @@ static inline __attribute__((always_inline)) int update_l1e_rw_flip(uint64_t *e,
 	uint32_t mfn = pte_mfn(val);
 	if (!frame_owned_by(mfn, domid))
 		return -XEN_EPERM; /* as l1e_get: a foreign frame needs its mapping's rules */
+	/* get_page_type and put_page_type for a writable type, inline: a
+	 * fork+exit makes ten of these, and a call to them is a call to
+	 * another page. Writable needs no validation. */
+	struct page_info *pg = &frames.pages[mfn];
 	if (val & _PAGE_RW) {
-		if (get_page_type(mfn, PGT_writable))
+		if (!pg->type_count) {
+			first_of_type(pg, PGT_writable);
+			pg->flags |= PGF_VALIDATED;
+		} else if (more_of_type(pg, PGT_writable)) {
 			return -XEN_EPERM;
+		}
 		entry_write(e, val);
 	} else {
 		entry_write(e, val);
-		put_page_type(mfn);
+		if (pg->type == PGT_writable) /* the old entry was writable: always */
+			put_writable_type(pg);
+		else
+			put_page_type(mfn);
 	}
 	return 0;
 }
