@@ -434,7 +434,7 @@ each_table(struct arch_as *as, void (*fn)(uint32_t pfn, void *ctx), void *ctx)
 	fn(as->l3, ctx);
 }
 
-static void make_readonly(uint32_t pfn, void *ctx)
+static inline __attribute__((always_inline)) void make_readonly(uint32_t pfn, void *ctx)
 {
 	(void)ctx;
 	q_dmap(pfn, false);
@@ -459,7 +459,7 @@ int arch_as_ready(struct arch_as *as)
  * the batch has run (remap_rest). */
 #define REMAP_MAX 32
 static struct mmu_update remap[REMAP_MAX] __hot_data;
-static void remap_writable(uint32_t pfn, void *ctx)
+static inline __attribute__((always_inline)) void remap_writable(uint32_t pfn, void *ctx)
 {
 	unsigned *n = ctx;
 	if (*n < REMAP_MAX)
@@ -468,7 +468,7 @@ static void remap_writable(uint32_t pfn, void *ctx)
 	++*n;
 }
 
-static void remap_rest(uint32_t pfn, void *ctx)
+static inline __attribute__((always_inline)) void remap_rest(uint32_t pfn, void *ctx)
 {
 	unsigned *n = ctx;
 	if (++*n > REMAP_MAX)
