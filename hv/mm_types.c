@@ -34,7 +34,7 @@ void mm_flush_freed(void)
 
 /* ---- General references ---- */
 
-int get_page(uint32_t mfn, uint16_t owner)
+__attribute__((always_inline)) inline int get_page(uint32_t mfn, uint16_t owner)
 {
 	struct page_info *pg = frame_info(mfn);
 	/* Only domains hold references: never on the hypervisor's or non-RAM frames. */
@@ -44,7 +44,7 @@ int get_page(uint32_t mfn, uint16_t owner)
 	return 0;
 }
 
-void put_page(uint32_t mfn)
+__attribute__((always_inline)) inline void put_page(uint32_t mfn)
 {
 	struct page_info *pg = frame_info(mfn);
 	if (--pg->count == 0)
@@ -263,7 +263,8 @@ static void devalidate(uint32_t mfn, unsigned type)
 			l2e_put(e[i]);
 		/* Do not leave the hypervisor's entries in a page the guest may
 		 * map writable, or validate as an ordinary L2, later. */
-		memset(&e[n], 0, (PT_ENTRIES - n) * sizeof(uint64_t));
+		if (n < PT_ENTRIES) /* the kernel's L2 (a call to memset costs a page) */
+			memset(&e[n], 0, (PT_ENTRIES - n) * sizeof(uint64_t));
 		break;
 	}
 	case PGT_l3:
@@ -346,7 +347,8 @@ void put_page_type(uint32_t mfn)
 	pg->tlb_stamp = stamp;
 }
 
-int get_page_and_type(uint32_t mfn, uint16_t owner, unsigned type)
+__attribute__((always_inline)) inline int get_page_and_type(uint32_t mfn, uint16_t owner,
+							    unsigned type)
 {
 	int rc = get_page(mfn, owner);
 	if (rc)
@@ -356,7 +358,7 @@ int get_page_and_type(uint32_t mfn, uint16_t owner, unsigned type)
 	return rc;
 }
 
-void put_page_and_type(uint32_t mfn)
+__attribute__((always_inline)) inline void put_page_and_type(uint32_t mfn)
 {
 	put_page_type(mfn);
 	put_page(mfn);

@@ -15,7 +15,7 @@ import sys
 HOT = {
     "hv.elf": ["trap_dispatch", "hc_multicall", "hc_mmuext_op", "hc_mmu_update",
                "hc_update_va_mapping", "baseptr_load", "bounce_frame", "put_page_type",
-               "mm_update_l1e", "get_page_type", "l2e_get", "l3e_get"],
+               "mm_update_l1e", "get_page_type", "l2e_get", "l3e_get", "mm_pin", "mm_unpin"],
     "dom0.elf": ["arch_mmu_flush", "arch_as_map", "arch_as_lookup", "arch_as_next",
                  "arch_as_destroy", "q_dmap", "batch_remap_writable"],
     "native.elf": ["arch_mmu_flush", "arch_as_map", "arch_as_lookup", "arch_as_next",
