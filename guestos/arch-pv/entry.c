@@ -19,6 +19,14 @@ static volatile struct vcpu_info *vcpu(void)
 	return &shared_info->vcpu_info[0];
 }
 
+/* An upcall raised while masked: any hypercall has it delivered now. Out of
+ * line: the five argument registers it loads would otherwise be saved and
+ * restored on every system call. */
+static void __attribute__((noinline, cold)) deliver_pending_upcall(void)
+{
+	HYPERVISOR_xen_version(0, 0);
+}
+
 void pv_return_to_user(void)
 {
 	proc_user_return();
@@ -26,8 +34,8 @@ void pv_return_to_user(void)
 	volatile struct vcpu_info *vi = vcpu();
 	vi->evtchn_upcall_mask = 0;
 	__asm__ volatile("" ::: "memory");
-	if (vi->evtchn_upcall_pending) /* raised while masked: have it delivered now */
-		HYPERVISOR_xen_version(0, 0);
+	if (vi->evtchn_upcall_pending)
+		deliver_pending_upcall();
 }
 
 /* A thread without a user process (the boot thread's ring-3 self-tests): the
