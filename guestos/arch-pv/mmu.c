@@ -209,6 +209,8 @@ static inline uint32_t queue_bit(uint32_t pfn, unsigned idx)
 
 static inline void queue_push(struct mmu_update u, uint32_t pfn, unsigned idx, bool upper)
 {
+	if (queued == QUEUE_MAX)
+		flush_or_panic("full queue");
 	only_va = 0;
 	queue[queued++] = u;
 	if (upper)
@@ -220,8 +222,6 @@ static inline void queue_push(struct mmu_update u, uint32_t pfn, unsigned idx, b
 /* Entry idx of the page table at pfn becomes val once the queue is sent. */
 static inline void q_add_level(uint32_t pfn, unsigned idx, uint64_t val, bool upper)
 {
-	if (queued == QUEUE_MAX)
-		flush_or_panic("full queue");
 	queue_push((struct mmu_update){ entry_maddr(pfn, idx) | MMU_NORMAL_PT_UPDATE, val }, pfn,
 		   idx, upper);
 }
@@ -240,8 +240,6 @@ static inline void q_add_upper(uint32_t pfn, unsigned idx, uint64_t val)
 /* The direct map's entry for frame pfn (read-only or writable) is queued. */
 __page_contained(512) static void q_dmap(uint32_t pfn, bool writable)
 {
-	if (queued == QUEUE_MAX)
-		flush_or_panic("full queue");
 	queue_push(
 	    (struct mmu_update){ dmap_maddr(pfn) | MMU_NORMAL_PT_UPDATE, dmap_pte(pfn, writable) },
 	    kernel_l1[pfn / 512], pfn % 512, false);
