@@ -2,7 +2,8 @@
  * Time and the timer, natively: the TSC calibrated against PIT channel 2 gives
  * nanoseconds since boot (the PV kernel gets the same scale from the
  * hypervisor's vcpu_time_info); the CMOS clock read once at boot gives the wall
- * clock; the LAPIC timer, one-shot, wakes an idle CPU at a deadline. The legacy
+ * clock; the LAPIC timer, one-shot, wakes an idle CPU at a deadline and
+ * interrupts user mode when the scheduler asks (arch_timer_set). The legacy
  * PICs are remapped out of the exceptions' way and masked.
  */
 #include "native.h"
@@ -94,12 +95,19 @@ void lapic_timer_interrupt(void)
 {
 	timer_interrupts++;
 	lapic_eoi();
+	sched_timer_interrupt();
 }
 
 static void lapic_oneshot(uint64_t ns)
 {
 	uint64_t count = ns * lapic_per_ms / 1000000;
 	lapic_write(lapic, APIC_TIMER_INIT, (uint32_t)MIN(MAX(count, 1), 0xFFFFFFFFull));
+}
+
+void arch_timer_set(uint64_t deadline_ns)
+{
+	uint64_t now = arch_time_ns();
+	lapic_oneshot(deadline_ns > now ? deadline_ns - now : 0);
 }
 
 /* ---- Waiting --------------------------------------------------------------- */

@@ -46,6 +46,8 @@ void native_trap(struct arch_regs *f)
 {
 	if (f->vector == TIMER_VECTOR) {
 		lapic_timer_interrupt();
+		if ((f->cs & 3) == 3 && proc_current()->vm)
+			native_return_to_user(); /* the slice may have ended */
 		return;
 	}
 	if (f->vector == SPURIOUS_VECTOR ||

@@ -10,6 +10,7 @@
  */
 #include "pv.h"
 #include <public/sched.h>
+#include "events.h"
 
 _Static_assert(USER_CS == FLAT_RING3_CS && USER_DS == FLAT_RING3_DS,
 	       "arch-x86's ring-3 selectors are the PV ABI's");
@@ -73,6 +74,33 @@ noreturn void arch_enter_user(struct arch_regs *r)
 {
 	pv_return_to_user();
 	pv_resume_frame(r);
+}
+
+/* An upcall interrupted user mode: the core's work (the slice may have ended),
+ * then the iret hypercall goes back there and unmasks. */
+void pv_upcall_return_to_user(void)
+{
+	if (!proc_current()->vm)
+		return; /* a ring-3 self-test of the boot thread */
+	proc_user_return();
+	arch_mmu_flush();
+}
+
+static void timer_event(uint32_t port, void *data)
+{
+	(void)port, (void)data;
+	sched_timer_interrupt();
+}
+
+/* VIRQ_TIMER is bound on first use, not at boot: the self-tests, which run
+ * before any process, bind it for themselves. Unbound, the timer still ends a
+ * block (arch_idle); bound, it interrupts user mode too. */
+void arch_timer_set(uint64_t deadline_ns)
+{
+	static int port;
+	if (!port && (port = evtchn_bind_virq(VIRQ_TIMER, timer_event, NULL)) < 0)
+		panic("pv: cannot bind VIRQ_TIMER for the scheduler: %d", port);
+	HYPERVISOR_set_timer_op((uint32_t)deadline_ns, (uint32_t)(deadline_ns >> 32));
 }
 
 void arch_idle(uint64_t deadline_ns)

@@ -107,6 +107,8 @@ void evtchn_do_upcall(const struct event_frame *f)
 			}
 		}
 	}
+	if ((f->cs & 3) == 3)
+		pv_upcall_return_to_user();
 }
 
 noreturn void evtchn_failsafe(void)

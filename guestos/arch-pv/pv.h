@@ -78,6 +78,7 @@ extern struct pv_mmu_stats pv_mmu_stats;
 /* entry.c: entries from user mode and the way back */
 void pv_syscall(struct arch_regs *f);
 void pv_return_to_user(void);
+void pv_upcall_return_to_user(void); /* events.c, after an upcall from ring 3 */
 void pv_user_trap(struct arch_regs *f);
 noreturn void pv_resume_frame(struct arch_regs *f); /* traps.S */
 

@@ -136,6 +136,7 @@ int proc_signal(struct proc *p, int sig)
 
 void proc_user_return(void)
 {
+	sched_user_return();
 	struct proc *p = proc_current();
 	uint32_t pending = p->sigpending;
 	if (!pending)

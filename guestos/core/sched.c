@@ -1,14 +1,28 @@
 /*
- * Kernel threads and the scheduler: round robin over every runnable thread,
- * cooperative (a thread runs until it sleeps, yields or exits; the kernel is
- * not preempted). With nobody to run, the CPU idles until the earliest timed
- * sleep ends or an event comes.
+ * Kernel threads and the scheduler: round robin over every runnable thread.
+ * The kernel is not preempted (a thread in the kernel runs until it sleeps,
+ * yields or exits); user mode is. A thread in user mode gets a time slice
+ * when others wait to run, and the timer takes the CPU back when the slice
+ * ends; the same timer ends timed sleeps while user code runs. With nobody
+ * to run, the CPU idles until the earliest timed sleep ends or an event comes.
+ *
+ * The timer is armed lazily, on the way back to user mode, and only when
+ * something needs it: a context-switch-heavy program pays one timer setting
+ * per slice, not one per switch.
  */
 #include <kernel.h>
 
+#define TIME_SLICE_NS 10000000ull /* 10 ms, as Linux's HZ=100 tick */
+#define NO_TIMER UINT64_MAX
+
 static struct thread boot_thread __hot_data; /* kernel_main's, on the arch's boot stack */
 static struct thread *current __hot_data;
-static struct thread *threads __hot_data; /* every thread, in round-robin order */
+static struct thread *threads __hot_data;	/* every thread, in round-robin order */
+static unsigned nr_runnable __hot_data;		/* threads in T_RUNNABLE, current included */
+static uint64_t next_wake __hot_data;		/* the earliest timed sleep's end (0: none) */
+static uint64_t slice_end __hot_data;		/* when the current thread's slice ends */
+static uint64_t timer_at __hot_data = NO_TIMER; /* what arch_timer_set armed */
+static bool need_resched __hot_data;		/* the slice ended while user code ran */
 
 void sched_init(struct proc *boot_proc)
 {
@@ -16,6 +30,7 @@ void sched_init(struct proc *boot_proc)
 	boot_thread.proc = boot_proc;
 	boot_thread.ran_since = arch_time_ns();
 	threads = current = &boot_thread;
+	nr_runnable = 1;
 }
 
 struct thread *thread_current(void)
@@ -37,6 +52,7 @@ struct thread *thread_create(struct proc *p, void (*fn)(void *), void *arg)
 	t->sp = arch_thread_init(top, fn, arg);
 	t->proc = p;
 	t->state = T_RUNNABLE;
+	nr_runnable++;
 	t->next = current->next; /* runs after the current thread */
 	current->next = t;
 	return t;
@@ -61,6 +77,20 @@ static bool user_thread(const struct thread *t)
 	return t->proc && t->proc->vm;
 }
 
+static void make_runnable(struct thread *t)
+{
+	t->state = T_RUNNABLE;
+	t->chan = NULL;
+	t->wake_at = 0;
+	nr_runnable++;
+}
+
+static void stop_running(struct thread *t, enum thread_state state)
+{
+	t->state = state;
+	nr_runnable--;
+}
+
 /* Wake timed sleepers whose deadline passed; the earliest deadline left (0: none). */
 static uint64_t run_timers(uint64_t now)
 {
@@ -68,11 +98,9 @@ static uint64_t run_timers(uint64_t now)
 	for (struct thread *t = threads; t; t = t->next) {
 		if (t->state != T_SLEEPING || !t->wake_at)
 			continue;
-		if (t->wake_at <= now) {
-			t->state = T_RUNNABLE;
-			t->chan = NULL;
-			t->wake_at = 0;
-		} else if (!next || t->wake_at < next) {
+		if (t->wake_at <= now)
+			make_runnable(t);
+		else if (!next || t->wake_at < next) {
 			next = t->wake_at;
 		}
 	}
@@ -104,6 +132,7 @@ static void switch_to(struct thread *prev, struct thread *next)
 	uint64_t now = arch_time_ns();
 	prev->cpu_ns += now - prev->ran_since;
 	next->ran_since = now;
+	slice_end = now + TIME_SLICE_NS;
 	current = next;
 	if (user_thread(prev))
 		arch_fpu_save(prev->fpu);
@@ -116,15 +145,17 @@ static void switch_to(struct thread *prev, struct thread *next)
 static void schedule(void)
 {
 	struct thread *prev = current, *next;
+	need_resched = false;
 	for (;;) {
-		uint64_t deadline = run_timers(arch_time_ns());
+		next_wake = run_timers(arch_time_ns());
 		if ((next = pick(prev)))
 			break;
-		if (!deadline) {
+		if (!next_wake) {
 			dump_threads();
 			panic("sched: every thread sleeps and nothing can wake one");
 		}
-		arch_idle(deadline);
+		arch_idle(next_wake);
+		timer_at = NO_TIMER; /* idling may have set the timer for itself */
 	}
 	if (next != prev)
 		switch_to(prev, next);
@@ -133,6 +164,29 @@ static void schedule(void)
 void sched_yield(void)
 {
 	schedule();
+}
+
+void sched_user_return(void)
+{
+	if (need_resched)
+		schedule();
+	uint64_t want = next_wake;
+	if (nr_runnable > 1 && (!want || slice_end < want))
+		want = slice_end;
+	if (want && want < timer_at) {
+		timer_at = want;
+		arch_timer_set(want);
+	}
+}
+
+void sched_timer_interrupt(void)
+{
+	uint64_t now = arch_time_ns();
+	timer_at = NO_TIMER;
+	next_wake = run_timers(now);
+	if (nr_runnable > 1 && now >= slice_end && current->state == T_RUNNABLE &&
+	    user_thread(current))
+		need_resched = true;
 }
 
 static bool signalled(const struct thread *t)
@@ -148,7 +202,7 @@ int sleep_on(const void *chan, uint64_t deadline, bool interruptible)
 	t->chan = chan;
 	t->wake_at = deadline;
 	t->interruptible = interruptible;
-	t->state = T_SLEEPING;
+	stop_running(t, T_SLEEPING);
 	schedule();
 	t->chan = NULL;
 	t->wake_at = 0;
@@ -160,26 +214,20 @@ void wakeup(const void *chan)
 	if (!chan)
 		return;
 	for (struct thread *t = threads; t; t = t->next) {
-		if (t->state == T_SLEEPING && t->chan == chan) {
-			t->state = T_RUNNABLE;
-			t->chan = NULL;
-			t->wake_at = 0;
-		}
+		if (t->state == T_SLEEPING && t->chan == chan)
+			make_runnable(t);
 	}
 }
 
 void thread_interrupt(struct thread *t)
 {
-	if (t->state == T_SLEEPING && t->interruptible) {
-		t->state = T_RUNNABLE;
-		t->chan = NULL;
-		t->wake_at = 0;
-	}
+	if (t->state == T_SLEEPING && t->interruptible)
+		make_runnable(t);
 }
 
 noreturn void thread_exit(void)
 {
-	current->state = T_DEAD;
+	stop_running(current, T_DEAD);
 	schedule();
 	panic("sched: a dead thread ran again");
 }

@@ -103,6 +103,10 @@ void arch_fpu_restore(const void *buf);
 void arch_fpu_reset(void);
 /* Wait for an event or until deadline_ns (0: no deadline), then return. */
 void arch_idle(uint64_t deadline_ns);
+/* One timer interrupt at deadline_ns (at once if past), replacing any timer
+ * set before; it calls sched_timer_interrupt, and from user mode the way
+ * back runs the core's work (proc_user_return). */
+void arch_timer_set(uint64_t deadline_ns);
 
 /* Time (PV: vcpu_time_info; native: TSC calibrated against the PIT). */
 uint64_t arch_time_ns(void);

@@ -143,6 +143,12 @@ struct thread *thread_create(struct proc *p, void (*fn)(void *), void *arg);
 void thread_free(struct thread *t);
 /* Run someone else if anyone can run. */
 void sched_yield(void);
+/* On every way back to user mode: give up the CPU if the slice ended, and arm
+ * the timer if the slice or a timed sleep needs it. */
+void sched_user_return(void);
+/* The arch's timer fired (from user mode, or while idle): ends timed sleeps
+ * that are due and marks an ended slice. Interrupt context: no sleeping. */
+void sched_timer_interrupt(void);
 /* Sleep until wakeup(chan), or until deadline (ns, 0: none), or (interruptible)
  * a signal: 0, or -UAPI_EINTR for a signal. A deadline passing returns 0. */
 int sleep_on(const void *chan, uint64_t deadline, bool interruptible);
