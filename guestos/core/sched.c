@@ -23,6 +23,25 @@ static uint64_t next_wake __hot_data;		/* the earliest timed sleep's end (0: non
 static uint64_t slice_end __hot_data;		/* when the current thread's slice ends */
 static uint64_t timer_at __hot_data = NO_TIMER; /* what arch_timer_set armed */
 static bool need_resched __hot_data;		/* the slice ended while user code ran */
+bool sched_user_work __hot_data;		/* see recheck */
+
+/* The timer user mode needs: the end of the slice if others wait to run, or
+ * the earliest timed sleep's end, whichever is first (0: none). */
+static uint64_t timer_wanted(void)
+{
+	uint64_t want = next_wake;
+	if (nr_runnable > 1 && (!want || slice_end < want))
+		want = slice_end;
+	return want;
+}
+
+/* Kept after every change to what it reads, so that the way back to user
+ * mode (every system call) tests one flag rather than all of this. */
+static void recheck(void)
+{
+	uint64_t want = timer_wanted();
+	sched_user_work = need_resched || (want && want < timer_at);
+}
 
 void sched_init(struct proc *boot_proc)
 {
@@ -53,6 +72,7 @@ struct thread *thread_create(struct proc *p, void (*fn)(void *), void *arg)
 	t->proc = p;
 	t->state = T_RUNNABLE;
 	nr_runnable++;
+	recheck();
 	t->next = current->next; /* runs after the current thread */
 	current->next = t;
 	return t;
@@ -83,12 +103,14 @@ static void make_runnable(struct thread *t)
 	t->chan = NULL;
 	t->wake_at = 0;
 	nr_runnable++;
+	recheck();
 }
 
 static void stop_running(struct thread *t, enum thread_state state)
 {
 	t->state = state;
 	nr_runnable--;
+	recheck();
 }
 
 /* Wake timed sleepers whose deadline passed; the earliest deadline left (0: none). */
@@ -134,6 +156,7 @@ static void switch_to(struct thread *prev, struct thread *next)
 	next->ran_since = now;
 	slice_end = now + TIME_SLICE_NS;
 	current = next;
+	recheck();
 	if (user_thread(prev))
 		arch_fpu_save(prev->fpu);
 	arch_switch_prepare(user_thread(next) ? next->proc->vm->as : NULL, next->entry_sp);
@@ -157,6 +180,7 @@ static void schedule(void)
 		arch_idle(next_wake);
 		timer_at = NO_TIMER; /* idling may have set the timer for itself */
 	}
+	recheck();
 	if (next != prev)
 		switch_to(prev, next);
 }
@@ -166,17 +190,16 @@ void sched_yield(void)
 	schedule();
 }
 
-void sched_user_return(void)
+void sched_user_return_work(void)
 {
 	if (need_resched)
 		schedule();
-	uint64_t want = next_wake;
-	if (nr_runnable > 1 && (!want || slice_end < want))
-		want = slice_end;
+	uint64_t want = timer_wanted();
 	if (want && want < timer_at) {
 		timer_at = want;
 		arch_timer_set(want);
 	}
+	recheck();
 }
 
 void sched_timer_interrupt(void)
@@ -187,6 +210,7 @@ void sched_timer_interrupt(void)
 	if (nr_runnable > 1 && now >= slice_end && current->state == T_RUNNABLE &&
 	    user_thread(current))
 		need_resched = true;
+	recheck();
 }
 
 static bool signalled(const struct thread *t)

@@ -144,8 +144,15 @@ void thread_free(struct thread *t);
 /* Run someone else if anyone can run. */
 void sched_yield(void);
 /* On every way back to user mode: give up the CPU if the slice ended, and arm
- * the timer if the slice or a timed sleep needs it. */
-void sched_user_return(void);
+ * the timer if the slice or a timed sleep needs it. One flag in the common
+ * case (sched.c keeps it), as this runs on every system call. */
+extern bool sched_user_work;
+void sched_user_return_work(void);
+static inline void sched_user_return(void)
+{
+	if (sched_user_work)
+		sched_user_return_work();
+}
 /* The arch's timer fired (from user mode, or while idle): ends timed sleeps
  * that are due and marks an ended slice. Interrupt context: no sleeping. */
 void sched_timer_interrupt(void);
