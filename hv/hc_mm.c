@@ -8,6 +8,7 @@
 #include <hypercalls.h>
 #include <mm_types.h>
 #include <pte.h>
+#include <string.h>
 #include <x86.h>
 
 /* mm_types.h: a full flush on behalf of the current domain. */
@@ -210,6 +211,60 @@ static long set_ldt(uint32_t linear_addr, uint32_t nr_ents)
 	return 0;
 }
 
+/*
+ * The _MULTI flushes name vCPUs by a bitmap in guest memory (arg2). A domain
+ * has one vCPU here: bit 0 is the caller itself, and bits for vCPUs that do
+ * not exist are ignored, so a mask without bit 0 flushes nothing.
+ */
+#define RARE __attribute__((noinline, cold)) /* kept out of the hot batch loop's pages */
+
+static RARE long for_vcpu_mask(uint32_t mask_addr, bool *self)
+{
+	uint32_t mask;
+	if (copy_from_guest(&mask, mask_addr, sizeof(mask)))
+		return -XEN_EFAULT;
+	*self = mask & 1;
+	return 0;
+}
+
+/* CLEAR_PAGE and COPY_PAGE write a frame of the caller's that may be mapped
+ * writable (not a page table or descriptor table): the writable type is
+ * held while the hypervisor writes it, and the source only needs to be the
+ * caller's. The pages are written through the direct map; no TLB is involved. */
+static RARE long clear_page(uint32_t mfn, domid_t domid)
+{
+	int rc = get_page_and_type(mfn, domid, PGT_writable);
+	if (rc)
+		return rc;
+	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+	put_page_and_type(mfn);
+	return 0;
+}
+
+static RARE long copy_page(uint32_t dst, uint32_t src, domid_t domid)
+{
+	int rc = get_page(src, domid);
+	if (rc)
+		return rc;
+	if (!(rc = get_page_and_type(dst, domid, PGT_writable))) {
+		if (dst != src)
+			memcpy(mfn_to_virt(dst), mfn_to_virt(src), PAGE_SIZE);
+		put_page_and_type(dst);
+	}
+	put_page(src);
+	return rc;
+}
+
+/* FLUSH_CACHE writes back and invalidates the caches: for a domain that
+ * drives devices (dom0) only, as it stalls the whole machine. */
+static RARE long flush_cache(const struct domain *d)
+{
+	if (!d->privileged)
+		return -XEN_EPERM;
+	__asm__ volatile("wbinvd" ::: "memory");
+	return 0;
+}
+
 /* One CPU: the _ALL variants are the local ones. */
 static long mmuext_one(struct domain *d, domid_t foreign, const void *item)
 {
@@ -239,8 +294,31 @@ static long mmuext_one(struct domain *d, domid_t foreign, const void *item)
 			return -XEN_EINVAL;
 		invlpg(op->arg1);
 		return 0;
+	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_INVLPG_MULTI: {
+		bool self;
+		long rc = for_vcpu_mask(op->arg2, &self);
+		if (rc)
+			return rc;
+		if (op->cmd == MMUEXT_TLB_FLUSH_MULTI) {
+			if (self)
+				mm_flush_tlb();
+			return 0;
+		}
+		if (op->arg1 >= HYPERVISOR_VIRT_START)
+			return -XEN_EINVAL;
+		if (self)
+			invlpg(op->arg1);
+		return 0;
+	}
+	case MMUEXT_FLUSH_CACHE:
+		return flush_cache(d);
 	case MMUEXT_SET_LDT:
 		return set_ldt(op->arg1, op->arg2);
+	case MMUEXT_CLEAR_PAGE:
+		return clear_page(op->arg1, d->id);
+	case MMUEXT_COPY_PAGE:
+		return copy_page(op->arg1, op->arg2, d->id);
 	}
 	return -XEN_ENOSYS;
 }

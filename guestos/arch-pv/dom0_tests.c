@@ -138,7 +138,7 @@ KTEST(lifecycle, unprivileged_domu_is_refused)
 	CHECK_EQ(info.state, PV_DOMSTATE_SHUTDOWN);
 	CHECK_EQ(info.shutdown_reason, SHUTDOWN_poweroff);
 	dom0_destroy_domu((uint16_t)id);
-	CHECK(strstr(consback_history((uint16_t)id), "hostile: 6 passed, 0 failed") != NULL);
+	CHECK(strstr(consback_history((uint16_t)id), "hostile: 7 passed, 0 failed") != NULL);
 }
 
 KTEST(cycles, create_run_destroy_many)

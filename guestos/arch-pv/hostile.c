@@ -54,6 +54,18 @@ KTEST(hostile, no_foreign_mappings)
 	CHECK_EQ(HYPERVISOR_mmu_update((uint32_t)&req, 1, 0, DOMID_SELF), -XEN_EPERM);
 }
 
+KTEST(hostile, no_cache_flush_or_foreign_page_writes)
+{
+	static struct mmuext_op op;
+	op = (struct mmuext_op){ MMUEXT_FLUSH_CACHE, 0, 0 };
+	CHECK_EQ(HYPERVISOR_mmuext_op((uint32_t)&op, 1, 0, DOMID_SELF), -XEN_EPERM);
+	uint32_t mine = pv_va_to_mfn(pv_alloc_page());
+	op = (struct mmuext_op){ MMUEXT_CLEAR_PAGE, 0x100, 0 }; /* the hypervisor's frame */
+	CHECK_EQ(HYPERVISOR_mmuext_op((uint32_t)&op, 1, 0, DOMID_SELF), -XEN_EPERM);
+	op = (struct mmuext_op){ MMUEXT_COPY_PAGE, mine, 0x100 }; /* reading it, too */
+	CHECK_EQ(HYPERVISOR_mmuext_op((uint32_t)&op, 1, 0, DOMID_SELF), -XEN_EPERM);
+}
+
 KTEST(hostile, no_machine_exit_by_crash)
 {
 	/* A shutdown reason out of range is refused; a real one would end only us. */

@@ -783,23 +783,95 @@ KTEST(selftest, mmu_batches_flushes_and_counters)
 	reqs[0] = (struct mmu_update){ ptr | MMU_NORMAL_PT_UPDATE, pte(mfn, DATA_FLAGS) };
 	CHECK_EQ(HYPERVISOR_mmu_update((uint32_t)reqs, 1, 0, 0), 0);
 
-	/* LDTs are not supported: only "none". Unimplemented commands: -ENOSYS. */
+	/* LDTs are not supported: only "none". Unknown commands: -ENOSYS. */
 	CHECK_EQ(ext(MMUEXT_SET_LDT, 0, 0), 0);
 	CHECK_EQ(ext(MMUEXT_SET_LDT, va, 1), -XEN_EINVAL);
 	CHECK_EQ(ext(MMUEXT_SET_LDT, va + 8, 0), -XEN_EINVAL);
-	const unsigned nosys[] = { MMUEXT_TLB_FLUSH_MULTI,
-				   MMUEXT_INVLPG_MULTI,
-				   MMUEXT_FLUSH_CACHE,
-				   MMUEXT_CLEAR_PAGE,
-				   MMUEXT_COPY_PAGE,
-				   14,
-				   15,
-				   99 };
+	const unsigned nosys[] = { 14, 15, 18, 99 };
 	for (unsigned i = 0; i < ARRAY_SIZE(nosys); i++)
 		CHECK_EQ(ext(nosys[i], 0, 0), -XEN_ENOSYS);
 	CHECK_EQ(HYPERVISOR_mmuext_op(HV_ADDR, 1, 0, DOMID_SELF), -XEN_EFAULT);
 	CHECK_EQ(HYPERVISOR_mmuext_op((uint32_t)ops, 1, HV_ADDR, DOMID_SELF), -XEN_EFAULT);
 	CHECK(pool_writable());
+}
+
+/* The _MULTI flushes: one vCPU, so bit 0 of the mask is all that counts. */
+KTEST(selftest, mmuext_multi_flushes)
+{
+	pool_init();
+	uint32_t va = pool[0], other = pool[1], va_mfn = mfn_of(va);
+	static uint32_t mask;
+	struct pv_domain_counters c0 = dom_own_counters();
+	mask = 1;
+	CHECK_EQ(ext(MMUEXT_TLB_FLUSH_MULTI, 0, (uint32_t)&mask), 0);
+	mask = ~1u; /* vCPUs that do not exist: nothing to flush */
+	CHECK_EQ(ext(MMUEXT_TLB_FLUSH_MULTI, 0, (uint32_t)&mask), 0);
+	CHECK_EQ(ext(MMUEXT_TLB_FLUSH_MULTI, 0, HV_ADDR), -XEN_EFAULT);
+	CHECK_EQ(dom_own_counters().tlb_flushes - c0.tlb_flushes, 1);
+
+	/* va's entry rewritten without a flush, then INVLPG_MULTI: the new frame. */
+	*(volatile uint32_t *)va = 0xAAAA;
+	*(volatile uint32_t *)other = 0xBBBB;
+	uint64_t ptr = pv_l1e_maddr(va);
+	CHECK_EQ(mmu(ptr | MMU_NORMAL_PT_UPDATE, pte(mfn_of(other), DATA_FLAGS)), 0);
+	mask = 1;
+	CHECK_EQ(ext(MMUEXT_INVLPG_MULTI, va, (uint32_t)&mask), 0);
+	CHECK_EQ(*(volatile uint32_t *)va, 0xBBBB);
+	CHECK_EQ(ext(MMUEXT_INVLPG_MULTI, HYPERVISOR_VIRT_START, (uint32_t)&mask), -XEN_EINVAL);
+	CHECK_EQ(ext(MMUEXT_INVLPG_MULTI, va, HV_ADDR), -XEN_EFAULT);
+	CHECK_EQ(mmu(ptr | MMU_NORMAL_PT_UPDATE, pte(va_mfn, DATA_FLAGS)), 0);
+	arch_flush_tlb();
+	CHECK_EQ(*(volatile uint32_t *)va, 0xAAAA);
+
+	/* dom0 is privileged: it may write back the caches. */
+	CHECK_EQ(ext(MMUEXT_FLUSH_CACHE, 0, 0), 0);
+	CHECK(pool_writable());
+}
+
+static bool page_is(uint32_t va, uint8_t byte)
+{
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		if (((const volatile uint8_t *)va)[i] != byte)
+			return false;
+	return true;
+}
+
+/* CLEAR_PAGE and COPY_PAGE: the destination must be a frame of ours we could
+ * map writable; the source any frame of ours. A refusal writes nothing. */
+KTEST(selftest, mmuext_clear_and_copy_page)
+{
+	pool_init();
+	uint32_t a = pool[0], b = pool[1], l1 = pool[2];
+	uint32_t am = mfn_of(a), bm = mfn_of(b), l1m = mfn_of(l1);
+	memset((void *)a, 0x5A, PAGE_SIZE);
+	CHECK_EQ(ext(MMUEXT_COPY_PAGE, bm, am), 0);
+	CHECK(page_is(b, 0x5A));
+	CHECK_EQ(ext(MMUEXT_CLEAR_PAGE, am, 0), 0);
+	CHECK(page_is(a, 0));
+	CHECK(page_is(b, 0x5A));
+	CHECK_EQ(ext(MMUEXT_COPY_PAGE, bm, bm), 0); /* onto itself: unchanged */
+	CHECK(page_is(b, 0x5A));
+
+	/* A pinned L1 may be copied from, never written. */
+	CHECK_EQ(make_ro(l1), 0);
+	CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1m, 0), 0);
+	CHECK_EQ(ext(MMUEXT_CLEAR_PAGE, l1m, 0), -XEN_EINVAL);
+	CHECK_EQ(ext(MMUEXT_COPY_PAGE, l1m, bm), -XEN_EINVAL);
+	CHECK(page_is(l1, 0));
+	CHECK_EQ(ext(MMUEXT_COPY_PAGE, bm, l1m), 0);
+	CHECK(page_is(b, 0));
+	CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1m, 0), 0);
+
+	/* Frames that are not ours, either way round. */
+	memset((void *)b, 0x77, PAGE_SIZE);
+	CHECK_EQ(ext(MMUEXT_CLEAR_PAGE, HV_MFN, 0), -XEN_EPERM);
+	CHECK_EQ(ext(MMUEXT_CLEAR_PAGE, unowned_mfn(), 0), -XEN_EPERM);
+	CHECK_EQ(ext(MMUEXT_CLEAR_PAGE, 0xFFFFF, 0), -XEN_EPERM);
+	CHECK_EQ(ext(MMUEXT_COPY_PAGE, bm, HV_MFN), -XEN_EPERM);
+	CHECK_EQ(ext(MMUEXT_COPY_PAGE, bm, unowned_mfn()), -XEN_EPERM);
+	CHECK_EQ(ext(MMUEXT_COPY_PAGE, HV_MFN, bm), -XEN_EPERM);
+	CHECK(page_is(b, 0x77));
+	CHECK(pool_writable()); /* no type or reference was left behind */
 }
 
 KTEST(selftest, mmu_machphys_update_rules)

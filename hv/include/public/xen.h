@@ -165,8 +165,16 @@ struct mmu_update {
  * entries from slot 428 on); unlike Xen, that L2 may serve several L3s at once
  * (a kernel's one L2 shared by all its address spaces). SET_LDT (arg1 =
  * page-aligned address, arg2 = entries) accepts only arg2 = 0 (no LDT):
- * -EINVAL otherwise. MULTI variants, FLUSH_CACHE, CLEAR_PAGE and COPY_PAGE
- * answer -ENOSYS. */
+ * -EINVAL otherwise.
+ * TLB_FLUSH_MULTI / INVLPG_MULTI (arg1 = address for INVLPG): arg2 points to
+ * a 32-bit vCPU bitmap; a domain has one vCPU, so bit 0 flushes the caller
+ * and other bits are ignored. -EFAULT if the bitmap cannot be read; INVLPG:
+ * -EINVAL for an address at or above HYPERVISOR_VIRT_START.
+ * CLEAR_PAGE (arg1 = MFN) zeroes, COPY_PAGE (arg1 = destination MFN, arg2 =
+ * source MFN) copies a page: both frames the caller's (-EPERM), the
+ * destination one it could map writable, not a page or descriptor table
+ * (-EINVAL). FLUSH_CACHE (wbinvd): privileged domains only (-EPERM).
+ * Other commands: -ENOSYS. */
 struct mmuext_op {
 	uint32_t cmd;
 	uint32_t arg1; /* MFN or linear address */
