@@ -44,7 +44,8 @@ done
 	die "cannot pack $work/userland.cpio"
 
 # The same memory for both kernels: dom0 gets BENCH_MEM MiB from the hypervisor
-# (which manages at most 96), the native kernel a PC with BENCH_MEM MiB. Under TCG
+# (from the bottom of the 128 MiB PC, all in the hypervisor's direct map while
+# BENCH_MEM stays below some 90), the native kernel a PC with BENCH_MEM MiB. Under TCG
 # the first write to a frame that last held executed code is slow (QEMU drops the
 # code translated from it), so the kernels must go through equally many frames.
 mem=${BENCH_MEM:-80}

@@ -19,6 +19,12 @@ static void *pfn_frame(void *ctx, uint32_t pfn)
 	return frame_map(d->p2m[pfn]);
 }
 
+static void pfn_unframe(void *ctx, void *page)
+{
+	(void)ctx;
+	frame_unmap(page);
+}
+
 /* Copy into the domain's initial region by virtual address, page by page. */
 static void region_write(struct domain *d, const struct pv_layout *l, uint32_t va, const void *src,
 			 uint32_t len)
@@ -30,10 +36,12 @@ static void region_write(struct domain *d, const struct pv_layout *l, uint32_t v
 			n = len;
 		uint8_t *page = pfn_frame(d, (va - l->virt_base) >> PAGE_SHIFT);
 		memcpy(page + off, s, n);
+		frame_unmap(page);
 		va += n, s += n, len -= n;
 	}
 }
 
+/* frame_map'd: frame_unmap it after use. */
 static void *region_page(struct domain *d, const struct pv_layout *l, uint32_t va)
 {
 	return pfn_frame(d, (va - l->virt_base) >> PAGE_SHIFT);
@@ -62,7 +70,9 @@ static int populate(struct domain *d, uint32_t nr)
 			release_frames(d, pfn);
 			return -XEN_ENOMEM;
 		}
-		memset(frame_map(mfn), 0, PAGE_SIZE); /* never leak old contents */
+		void *page = frame_map(mfn);
+		memset(page, 0, PAGE_SIZE); /* never leak old contents */
+		frame_unmap(page);
 		d->p2m[pfn] = mfn;
 		m2p_set(mfn, pfn);
 	}
@@ -107,7 +117,7 @@ static int setup_shared_info(struct domain *d)
 	if (mfn == INVALID_MFN)
 		return -XEN_ENOMEM;
 	d->shared_info_mfn = mfn;
-	d->shared_info = frame_map(mfn);
+	d->shared_info = frame_map(mfn); /* for the domain's life: domain_free unmaps */
 	memset(d->shared_info, 0, PAGE_SIZE);
 	for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
 		d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
@@ -157,6 +167,7 @@ static void fill_start_info(struct domain *d, const struct pv_layout *l, uint32_
 	si->first_p2m_pfn = (l->p2m_start - l->virt_base) >> PAGE_SHIFT;
 	si->nr_p2m_frames = (l->p2m_end - l->p2m_start) >> PAGE_SHIFT;
 	strlcpy(si->cmd_line, cmdline ? cmdline : "", sizeof(si->cmd_line));
+	frame_unmap(si);
 }
 
 static void setup_vcpu(struct domain *d, const struct pv_layout *l, uint32_t entry, uint32_t l3_mfn)
@@ -196,8 +207,10 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len, const
 		return rc;
 	}
 	if ((rc = setup_shared_info(d)) || (rc = setup_rings(d, &l))) {
-		if (d->shared_info)
+		if (d->shared_info) {
+			frame_unmap(d->shared_info);
 			frame_free(d->shared_info_mfn);
+		}
 		d->shared_info = NULL;
 		release_frames(d, d->nr_pages);
 		snprintf(err, errlen, "out of memory for shared_info or ring ports");
@@ -209,17 +222,22 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len, const
 			     img.seg[i].filesz);
 	region_write(d, &l, l.mod_start, initrd, (uint32_t)initrd_len);
 	region_write(d, &l, l.p2m_start, d->p2m, d->nr_pages * sizeof(uint32_t));
-	uint32_t l3_mfn = pv_build_pagetables(&l, d->p2m, pfn_frame, d, paging_hv_l2_entries());
+	uint32_t l3_mfn =
+	    pv_build_pagetables(&l, d->p2m, pfn_frame, pfn_unframe, d, paging_hv_l2_entries());
 	if ((rc = type_pagetables(d, l3_mfn))) {
 		/* A failed validation took back every reference it took. */
+		frame_unmap(d->shared_info);
 		frame_free(d->shared_info_mfn);
 		d->shared_info = NULL;
 		release_frames(d, d->nr_pages);
 		snprintf(err, errlen, "bootstrap page tables do not validate (%d)", rc);
 		return rc;
 	}
-	if (img.hypercall_page)
-		fill_hypercall_page(region_page(d, &l, img.hypercall_page));
+	if (img.hypercall_page) {
+		uint8_t *page = region_page(d, &l, img.hypercall_page);
+		fill_hypercall_page(page);
+		frame_unmap(page);
+	}
 	fill_start_info(d, &l, (uint32_t)initrd_len, cmdline);
 	setup_vcpu(d, &l, img.entry, l3_mfn);
 

@@ -4,6 +4,7 @@
  */
 #include <event.h>
 #include <hv.h>
+#include <mm_types.h>
 #include <public/event_channel.h>
 #include <public/sched.h>
 
@@ -121,6 +122,9 @@ void domain_no_dom0(void)
 void domain_free(struct domain *d)
 {
 	evtchn_domain_destroy(d);
+	if (d->shared_info)
+		frame_unmap(d->shared_info); /* builder.c kept it mapped */
+	d->shared_info = NULL;
 	domains[d->id] = NULL;
 	domains_present &= ~(1ull << d->id);
 	xfree(d->p2m);

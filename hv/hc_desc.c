@@ -115,6 +115,7 @@ long do_update_descriptor(uint32_t ma_lo, uint32_t ma_hi, uint32_t desc_lo, uint
 	p[1] = 0; /* not present while half written */
 	p[0] = desc_lo;
 	p[1] = desc_hi;
+	frame_unmap((const void *)p);
 	if (!in_gdt)
 		put_page_type(mfn);
 	return 0;

@@ -49,11 +49,13 @@ static bool find_l1e(const struct vcpu *v, uint32_t va, uint32_t *l1_mfn, unsign
 {
 	const uint64_t *l3 = frame_map(v->cr3 >> PAGE_SHIFT);
 	uint64_t l3e = l3[va >> L3_SHIFT];
+	frame_unmap(l3);
 	if (!(l3e & _PAGE_PRESENT))
 		return false;
 	uint32_t l2_mfn = pte_mfn(l3e);
 	const uint64_t *l2 = frame_map(l2_mfn);
 	uint64_t l2e = l2[(va >> L2_SHIFT) & (PT_ENTRIES - 1)];
+	frame_unmap(l2);
 	if (!(l2e & _PAGE_PRESENT) || !frame_owned_by(pte_mfn(l2e), v->domain->id))
 		return false;
 	*l1_mfn = pte_mfn(l2e);
@@ -109,7 +111,9 @@ static long pt_update(struct domain *d, domid_t foreign, uint32_t maddr, uint64_
 		return -XEN_EINVAL;
 	unsigned level = mm_table_level(mfn);
 	if (preserve_ad && level) {
-		uint64_t old = ((const uint64_t *)frame_map(mfn))[idx];
+		const uint64_t *table = frame_map(mfn);
+		uint64_t old = table[idx];
+		frame_unmap(table);
 		val = (val & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) |
 		      (old & (_PAGE_ACCESSED | _PAGE_DIRTY));
 	}
@@ -230,13 +234,15 @@ static RARE long for_vcpu_mask(uint32_t mask_addr, bool *self)
 /* CLEAR_PAGE and COPY_PAGE write a frame of the caller's that may be mapped
  * writable (not a page table or descriptor table): the writable type is
  * held while the hypervisor writes it, and the source only needs to be the
- * caller's. The pages are written through the direct map; no TLB is involved. */
+ * caller's. The hypervisor's own mapping writes them (frame_map). */
 static RARE long clear_page(uint32_t mfn, domid_t domid)
 {
 	int rc = get_page_and_type(mfn, domid, PGT_writable);
 	if (rc)
 		return rc;
-	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+	void *page = frame_map(mfn);
+	memset(page, 0, PAGE_SIZE);
+	frame_unmap(page);
 	put_page_and_type(mfn);
 	return 0;
 }
@@ -247,8 +253,12 @@ static RARE long copy_page(uint32_t dst, uint32_t src, domid_t domid)
 	if (rc)
 		return rc;
 	if (!(rc = get_page_and_type(dst, domid, PGT_writable))) {
+		void *to = frame_map(dst);
+		const void *from = frame_map(src);
 		if (dst != src)
-			memcpy(mfn_to_virt(dst), mfn_to_virt(src), PAGE_SIZE);
+			memcpy(to, from, PAGE_SIZE);
+		frame_unmap(from);
+		frame_unmap(to);
 		put_page_and_type(dst);
 	}
 	put_page(src);

@@ -27,7 +27,7 @@ static void *boot_alloc(uint32_t bytes)
 {
 	uint32_t start = ROUND_UP(boot_next, PAGE_SIZE);
 	uint32_t end = start + ROUND_UP(bytes, PAGE_SIZE);
-	if (end < start || !range_usable(start, end))
+	if (end < start || end > DIRECTMAP_SIZE || !range_usable(start, end))
 		panic("out of boot memory (%u bytes at %#x)", bytes, start);
 	boot_next = end;
 	void *p = maddr_to_virt(start);

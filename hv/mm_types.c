@@ -12,6 +12,7 @@
 
 #define DESCS_PER_FRAME (PAGE_SIZE / 8)
 
+/* A table's entries: frame_map'd, so each use ends with frame_unmap. */
 static uint64_t *entries(uint32_t mfn)
 {
 	return frame_map(mfn);
@@ -165,9 +166,8 @@ static inline __attribute__((always_inline)) void l1e_put_inline(uint64_t e)
 	l1e_put(e);
 }
 
-static int validate_l1(uint32_t mfn, uint16_t owner)
+static int validate_l1(uint32_t mfn, const uint64_t *e, uint16_t owner)
 {
-	const uint64_t *e = entries(mfn);
 	unsigned lo = PT_ENTRIES, hi = 0;
 	for_each_present (i, e, 0, PT_ENTRIES) {
 		int rc = l1e_get_own(e[i], owner);
@@ -184,9 +184,8 @@ static int validate_l1(uint32_t mfn, uint16_t owner)
 	return 0;
 }
 
-static int validate_l2(uint32_t mfn, uint16_t owner, unsigned type)
+static int validate_l2(uint32_t mfn, uint64_t *e, uint16_t owner, unsigned type)
 {
-	uint64_t *e = entries(mfn);
 	unsigned n = l2_guest_slots(type), lo = PT_ENTRIES, hi = 0;
 	for_each_present (i, e, 0, n) {
 		int rc = l2e_get(e[i], owner);
@@ -206,9 +205,8 @@ static int validate_l2(uint32_t mfn, uint16_t owner, unsigned type)
 	return 0;
 }
 
-static int validate_l3(uint32_t mfn, uint16_t owner)
+static int validate_l3(uint32_t mfn, const uint64_t *e, uint16_t owner)
 {
-	const uint64_t *e = entries(mfn);
 	for (unsigned i = 0; i < L3_ENTRIES; i++) {
 		int rc = l3e_get(e[i], i, owner);
 		if (rc) {
@@ -222,9 +220,8 @@ static int validate_l3(uint32_t mfn, uint16_t owner)
 	return 0;
 }
 
-static int validate_seg_desc(uint32_t mfn)
+static int validate_seg_desc(const uint64_t *d)
 {
-	const uint64_t *d = entries(mfn);
 	for (unsigned i = 0; i < DESCS_PER_FRAME; i++)
 		if (desc_check(d[i]))
 			return -XEN_EINVAL;
@@ -233,17 +230,26 @@ static int validate_seg_desc(uint32_t mfn)
 
 static int validate(uint32_t mfn, unsigned type, uint16_t owner)
 {
+	if ((type & PGT_TYPE_MASK) == PGT_writable || (type & PGT_TYPE_MASK) == PGT_none)
+		return 0;
+	uint64_t *e = entries(mfn);
+	int rc = 0;
 	switch (type & PGT_TYPE_MASK) {
 	case PGT_l1:
-		return validate_l1(mfn, owner);
+		rc = validate_l1(mfn, e, owner);
+		break;
 	case PGT_l2:
-		return validate_l2(mfn, owner, type);
+		rc = validate_l2(mfn, e, owner, type);
+		break;
 	case PGT_l3:
-		return validate_l3(mfn, owner);
+		rc = validate_l3(mfn, e, owner);
+		break;
 	case PGT_seg_desc:
-		return validate_seg_desc(mfn);
+		rc = validate_seg_desc(e);
+		break;
 	}
-	return 0;
+	frame_unmap(e);
+	return rc;
 }
 
 /* The last type reference went: drop what the contents held. */
@@ -272,6 +278,7 @@ static void devalidate(uint32_t mfn, unsigned type)
 			l3e_put(e[i]);
 		break;
 	}
+	frame_unmap(e);
 }
 
 /* ---- Type references ---- */
@@ -475,18 +482,24 @@ update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t fo
 	if (mm_table_level(mfn) != 1 || idx >= PT_ENTRIES)
 		return -XEN_EINVAL;
 	uint64_t *e = entries(mfn) + idx, old = *e;
-	if ((old ^ val) == _PAGE_RW && (val & _PAGE_PRESENT) && domid == foreign)
-		return update_l1e_rw_flip(e, val, domid);
-	int rc = !(val & _PAGE_PRESENT) ? 0
-		 : domid == foreign	? l1e_get_own(val, domid)
-					: l1e_get(val, domid, foreign);
-	if (rc)
+	int rc;
+	if ((old ^ val) == _PAGE_RW && (val & _PAGE_PRESENT) && domid == foreign) {
+		rc = update_l1e_rw_flip(e, val, domid);
+		frame_unmap(e);
 		return rc;
-	entry_write(e, val);
-	if (val & _PAGE_PRESENT)
-		span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
-	l1e_put_inline(old);
-	return 0;
+	}
+	rc = !(val & _PAGE_PRESENT) ? 0
+	     : domid == foreign	    ? l1e_get_own(val, domid)
+				    : l1e_get(val, domid, foreign);
+	if (!rc) {
+		entry_write(e, val);
+		if (val & _PAGE_PRESENT)
+			span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
+	}
+	frame_unmap(e);
+	if (!rc)
+		l1e_put_inline(old);
+	return rc;
 }
 
 int mm_update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign)
@@ -519,13 +532,15 @@ int mm_update_l2e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)
 		return -XEN_EPERM; /* the hypervisor's slots never change */
 	uint64_t *e = entries(mfn) + idx, old = *e;
 	int rc = l2e_get(val, domid);
-	if (rc)
-		return rc;
-	entry_write(e, val);
-	if (val & _PAGE_PRESENT)
-		span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
-	l2e_put(old);
-	return 0;
+	if (!rc) {
+		entry_write(e, val);
+		if (val & _PAGE_PRESENT)
+			span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
+	}
+	frame_unmap(e);
+	if (!rc)
+		l2e_put(old);
+	return rc;
 }
 
 int mm_update_l3e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)
@@ -535,11 +550,12 @@ int mm_update_l3e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)
 		return -XEN_EINVAL;
 	uint64_t *e = entries(mfn) + idx, old = *e;
 	int rc = l3e_get(val, idx, domid);
-	if (rc)
-		return rc;
-	entry_write(e, val);
-	l3e_put(old);
-	return 0;
+	if (!rc)
+		entry_write(e, val);
+	frame_unmap(e);
+	if (!rc)
+		l3e_put(old);
+	return rc;
 }
 
 /* ---- Pins ---- */

@@ -20,8 +20,8 @@ static const void *mb_ptr(uint32_t paddr, uint32_t len)
 
 static void add_range(uint64_t base, uint64_t end)
 {
-	if (end > DIRECTMAP_SIZE)
-		end = DIRECTMAP_SIZE; /* beyond the direct map: not managed yet */
+	if (end > MAX_MANAGED_END)
+		end = MAX_MANAGED_END; /* above 4 GiB: not managed */
 	if (base >= end || boot_info.nr_ranges == ARRAY_SIZE(boot_info.ranges))
 		return;
 	boot_info.ranges[boot_info.nr_ranges].start = (uint32_t)base;

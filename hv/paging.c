@@ -18,6 +18,7 @@ static uint64_t low_l1[PT_ENTRIES] __attribute__((aligned(4096)));    /* 0-2 MiB
 static uint64_t m2p_l1[8][PT_ENTRIES] __attribute__((aligned(4096))); /* 16 MiB */
 static uint64_t fixmap_l1[PT_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t perdomain_l1[PERDOMAIN_L1S][PT_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t mapcache_l1[PT_ENTRIES] __attribute__((aligned(4096)));
 
 #define L2_SLOT(va) (((va) >> L2_SHIFT) & (PT_ENTRIES - 1))
 #define HV_PDE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -57,6 +58,7 @@ void paging_init(void)
 	for (unsigned i = 0; i < 8; i++)
 		idle_l2[L2_SLOT(M2P_VIRT_START) + i] = virt_to_maddr(m2p_l1[i]) | HV_PDE;
 	idle_l2[L2_SLOT(FIXMAP_BASE)] = virt_to_maddr(fixmap_l1) | HV_PDE;
+	idle_l2[L2_SLOT(MAPCACHE_VIRT_START)] = virt_to_maddr(mapcache_l1) | HV_PDE;
 	/* Present from the start: guests' L2s copy these entries when validated. */
 	for (unsigned i = 0; i < PERDOMAIN_L1S; i++)
 		idle_l2[L2_SLOT(PERDOMAIN_VIRT_START) + i] =
@@ -108,9 +110,8 @@ void paging_map_perdomain(uint32_t va, uint32_t mfn, bool writable)
 	invlpg(va);
 }
 
-void *frame_map(uint32_t mfn)
+void paging_map_mapcache(unsigned slot, uint32_t mfn)
 {
-	if (mfn >= MAX_DIRECT_MFN)
-		panic("frame %#x outside the direct map", mfn);
-	return mfn_to_virt(mfn);
+	mapcache_l1[slot] = (uint64_t)mfn << PAGE_SHIFT | HV_PDE | pte_nx;
+	invlpg(MAPCACHE_VIRT_START + slot * PAGE_SIZE);
 }

@@ -87,7 +87,8 @@ int pv_layout_compute(uint32_t virt_base, uint32_t image_end, uint32_t mod_len, 
 #define PTE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 uint32_t pv_build_pagetables(const struct pv_layout *l, const uint32_t *p2m,
-			     void *(*frame)(void *ctx, uint32_t pfn), void *ctx,
+			     void *(*frame)(void *ctx, uint32_t pfn),
+			     void (*unframe)(void *ctx, void *page), void *ctx,
 			     const uint64_t *hv_l2)
 {
 	uint32_t vb = l->virt_base;
@@ -126,6 +127,11 @@ uint32_t pv_build_pagetables(const struct pv_layout *l, const uint32_t *p2m,
 				pte &= ~_PAGE_RW;
 			l1[i] = pte;
 		}
+		unframe(ctx, l1);
 	}
+	for (unsigned slot = 0; slot < 4; slot++)
+		if (l2_of_slot[slot])
+			unframe(ctx, l2_of_slot[slot]);
+	unframe(ctx, l3);
 	return p2m[l3_pfn];
 }

@@ -71,8 +71,10 @@ void paging_map_m2p(uint32_t *m2p, uint32_t nr_frames);
 void paging_map_fixmap(uint32_t va, uint32_t paddr, bool uncached);
 /* Map machine frame mfn (INVALID_MFN: nothing) at va in the per-domain area. */
 void paging_map_perdomain(uint32_t va, uint32_t mfn, bool writable);
-/* A pointer to any machine frame the hypervisor manages. */
-void *frame_map(uint32_t mfn);
+/* Point mapping-cache slot `slot` at machine frame mfn (mapcache.c's). */
+void paging_map_mapcache(unsigned slot, uint32_t mfn);
+
+/* mapcache.c: frame_map and frame_unmap (declared in mm_types.h). */
 
 /* hc_mm.c: MMUEXT_NEW_BASEPTR defers its CR3 load; whatever needs the guest's
  * new address space settles it first (new_baseptr says who). */

@@ -3,8 +3,9 @@
  *
  *   0x00000000 - 0xF57FFFFF  guest (user below its kernel's virt_base, kernel above)
  *   0xF5800000 - 0xF67FFFFF  read-only M2P table, readable by guests (16 MiB)
- *   0xF6800000 - 0xF7FFFFFF  per-domain mappings: from 0xF6800000 each domain's GDT
- *                            area (64 KiB per domain id), the rest reserved (mapcache)
+ *   0xF6800000 - 0xF7DFFFFF  per-domain mappings: from 0xF6800000 each domain's GDT
+ *                            area (64 KiB per domain id), the rest reserved
+ *   0xF7E00000 - 0xF7FFFFFF  mapping cache: frames above the direct map (512 pages)
  *   0xF8000000 - 0xFDFFFFFF  direct map of machine memory 0 - 96 MiB
  *                            (the hypervisor image sits at 0xF8100000 = 1 MiB)
  *   0xFE000000 - 0xFFDFFFFF  reserved
@@ -37,8 +38,15 @@
 #define DIRECTMAP_BASE U(0xF8000000)
 #define DIRECTMAP_SIZE (U(96) << 20)
 #define DIRECTMAP_END (DIRECTMAP_BASE + DIRECTMAP_SIZE)
-/* Highest machine frame the hypervisor can reach (and so hand out) for now. */
+/* Frames below this are in the direct map; the ones above go through the
+ * mapping cache (hv/mapcache.c). */
 #define MAX_DIRECT_MFN (DIRECTMAP_SIZE >> PAGE_SHIFT)
+/* The mapping cache: one L1's worth of pages just below the direct map. */
+#define MAPCACHE_VIRT_START U(0xF7E00000)
+#define MAPCACHE_SLOTS 512
+/* Machine memory the hypervisor manages: PAE frames below 4 GiB (an L3 must
+ * be below 4 GiB, and frame numbers are 32 bits throughout). */
+#define MAX_MANAGED_END U(0xFFFFF000)
 
 #define HV_LOAD_PADDR U(0x100000) /* multiboot loads the image at 1 MiB */
 
@@ -79,6 +87,10 @@ _Static_assert(M2P_VIRT_END == MACH2PHYS_VIRT_END, "layout");
 _Static_assert(GDT_FIRST_RESERVED == FIRST_RESERVED_GDT_ENTRY, "layout");
 _Static_assert((HV_TSS >> 3) < GDT_ENTRIES, "layout");
 _Static_assert(PERDOMAIN_VIRT_START == M2P_VIRT_END, "layout");
+_Static_assert(MAPCACHE_VIRT_START >= PERDOMAIN_VIRT_START + PERDOMAIN_L1S * (U(1) << L2_SHIFT) &&
+		   MAPCACHE_VIRT_START + MAPCACHE_SLOTS * PAGE_SIZE <= DIRECTMAP_BASE &&
+		   MAPCACHE_SLOTS == PT_ENTRIES,
+	       "layout");
 _Static_assert(((GUEST_LIMIT_PAGES << 12) | 0xFFF) == GUEST_SEGMENT_LIMIT, "layout");
 static inline void *maddr_to_virt(uint32_t maddr)
 {

@@ -26,8 +26,12 @@
 #include <stdint.h>
 #include <frame.h>
 
-/* ---- Supplied by the hypervisor (paging.c, hc_mm.c), or by the unit tests ---- */
+/* ---- Supplied by the hypervisor (mapcache.c, paging.c, hc_mm.c), or by the unit tests ---- */
+/* A pointer to the page of machine frame mfn (one the hypervisor manages),
+ * valid until frame_unmap of it (any pointer into the page); every frame_map
+ * needs its frame_unmap. */
 void *frame_map(uint32_t mfn);
+void frame_unmap(const void *p);
 const uint64_t *paging_hv_l2_entries(void); /* slots HV_L2_FIRST_SLOT..511 */
 /* Flush this CPU's whole TLB (and paging-structure caches), for the current
  * domain; must call mm_tlb_flushed(). */

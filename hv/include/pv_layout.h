@@ -32,12 +32,14 @@ int pv_layout_compute(uint32_t virt_base, uint32_t image_end, uint32_t mod_len, 
 
 /*
  * Fill the bootstrap page tables. frame(ctx, pfn) gives a pointer to the page
- * of pseudo-physical frame pfn; p2m maps pfn -> mfn. hv_l2 holds the hypervisor's
+ * of pseudo-physical frame pfn, and unframe(ctx, page) is told when it is no
+ * longer used (once per frame call); p2m maps pfn -> mfn. hv_l2 holds the hypervisor's
  * entries for L2 slots HV_L2_FIRST_SLOT..511 of the L2 under L3 slot 3.
  * Page-table pages are mapped read-only. Returns the L3's MFN.
  */
 uint32_t pv_build_pagetables(const struct pv_layout *l, const uint32_t *p2m,
-			     void *(*frame)(void *ctx, uint32_t pfn), void *ctx,
+			     void *(*frame)(void *ctx, uint32_t pfn),
+			     void (*unframe)(void *ctx, void *page), void *ctx,
 			     const uint64_t *hv_l2);
 
 #endif

@@ -12,6 +12,7 @@
 #            (for output of domains that run concurrently)
 #   reject:  an extended regex that must match no serial line
 #   timeout: seconds (default 30)
+#   memory:  the machine's RAM in MiB (default 128)
 #   stdin:   a line typed on the serial console (QEMU's stdin) one second in
 # Prints "PASS name" or "FAIL name: reason" (and the log's tail); exit 0 on pass.
 set -uo pipefail
@@ -38,12 +39,14 @@ elif [ -n "$initrd_line" ]; then
 	modules=(-initrd "$build/$kernel,$build/$initrd_line")
 fi
 
+memory=$(field memory | head -n1)
+[ -n "$memory" ] || memory=128
 stdin_line=$(field stdin | head -n1)
 feed() { # what QEMU reads from its stdin (the serial console)
 	if [ -n "$stdin_line" ]; then sleep 1; printf '%s\n' "$stdin_line"; fi
 }
 feed | timeout --kill-after=5 "$timeout_s" qemu-system-i386 -accel "${QEMU_ACCEL:-tcg}" \
-	-cpu qemu32,+nx -m 128 -nodefaults -bios /usr/share/qemu/qboot.rom \
+	-cpu qemu32,+nx -m "$memory" -nodefaults -bios /usr/share/qemu/qboot.rom \
 	-display none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$build/hv.elf" -append "$hv_args" "${modules[@]}" >"$log" 2>&1

@@ -29,10 +29,21 @@ static uint64_t hv_l2[PT_ENTRIES - HV_L2_FIRST_SLOT];
 static unsigned flushes;
 
 /* The hooks mm_types.c expects from the hypervisor. */
+static int mapped; /* frame_maps not yet unmapped: 0 whenever mm_types.c returns */
+
 void *frame_map(uint32_t mfn)
 {
 	assert_true(mfn < NR);
+	mapped++;
 	return mem[mfn];
+}
+
+void frame_unmap(const void *p)
+{
+	uintptr_t off = (uintptr_t)p - (uintptr_t)mem;
+	assert_true(off < sizeof(mem));
+	assert_true(mapped > 0);
+	mapped--;
 }
 
 const uint64_t *paging_hv_l2_entries(void)
@@ -83,7 +94,15 @@ static int setup(void **state)
 	for (unsigned i = 0; i < PT_ENTRIES - HV_L2_FIRST_SLOT; i++)
 		hv_l2[i] = e(0x40000 + i, P | RW);
 	flushes = 0;
+	mapped = 0;
 	return 0;
+}
+
+/* Every frame mm_types.c mapped, it unmapped (the mapping cache's slots are few). */
+static int teardown(void **state)
+{
+	(void)state;
+	return mapped == 0 ? 0 : -1;
 }
 
 /* An L3 -> slot-3 L2 -> L1 tree mapping `data` writable; mfns out. */
@@ -170,9 +189,9 @@ static void devalidation_finds_entries_added_after_validation(void **state)
 	assert_int_equal(mm_pin(l1, DOM, PGT_l1), 0);
 	assert_int_equal(pg(l1)->span.lo, 40);
 	assert_int_equal(pg(l1)->span.hi, 42);
-	assert_int_equal(mm_update_l1e(l1, 3, e(b, P), DOM, DOM), 0);	 /* below it */
+	assert_int_equal(mm_update_l1e(l1, 3, e(b, P), DOM, DOM), 0);	     /* below it */
 	assert_int_equal(mm_update_l1e(l1, 511, e(b, P | RW), DOM, DOM), 0); /* above it */
-	assert_int_equal(mm_update_l1e(l1, 40, 0, DOM, DOM), 0);	 /* removal */
+	assert_int_equal(mm_update_l1e(l1, 40, 0, DOM, DOM), 0);	     /* removal */
 	assert_int_equal(pg(a)->count, 2);
 	assert_int_equal(pg(b)->count, 3);
 	assert_int_equal(mm_unpin(l1, DOM), 0);
@@ -532,7 +551,7 @@ static void tables_dropped_after_a_switch_need_no_second_flush(void **state)
 	mem[t.l1][0] = e(data, P); /* read-only: the L1 is its only table */
 	assert_int_equal(mm_pin(t.l3, DOM, PGT_l3), 0);
 	assert_int_equal(get_page_and_type(t.l3, DOM, PGT_l3), 0); /* as CR3 */
-	assert_int_equal(mm_unpin(t.l3, DOM), 0); /* CR3 keeps it */
+	assert_int_equal(mm_unpin(t.l3, DOM), 0);		   /* CR3 keeps it */
 	assert_true(pg(t.l1)->flags & PGF_VALIDATED);
 	mm_flush_tlb(); /* the switch's CR3 load */
 	put_unloaded_l3(t.l3);
@@ -610,7 +629,7 @@ static void dying_domain_frames_are_freed_or_orphaned(void **state)
 	assert_int_equal(mm_unpin(other_l1, OTHER), 0);
 }
 
-#define T(name) cmocka_unit_test_setup(name, setup)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {

@@ -43,8 +43,7 @@ struct request {
 
 static int compute(const struct request *r, struct pv_layout *l)
 {
-	return pv_layout_compute(r->virt_base, r->image_end, r->mod_len, r->nr_pages, r->domu,
-				 l);
+	return pv_layout_compute(r->virt_base, r->image_end, r->mod_len, r->nr_pages, r->domu, l);
 }
 
 /* 1 GiB L3 slots the region touches, plus slot 3 if it does not. */
@@ -84,9 +83,9 @@ static void check_layout(const struct request *r, const struct pv_layout *l)
 	assert_true(l->v_end <= HV_START);
 	assert_int_equal(l->nr_pages, (l->v_end - l->virt_base) / PG);
 	assert_true(l->nr_pages <= r->nr_pages);
-	const uint32_t addr[] = { l->image_end, l->mod_start, l->mod_end, l->p2m_start,
-				  l->p2m_end, l->start_info, l->store_page, l->console_page,
-				  l->pt_start, l->pt_end, l->stack_start, l->stack_end };
+	const uint32_t addr[] = { l->image_end, l->mod_start,  l->mod_end,     l->p2m_start,
+				  l->p2m_end,	l->start_info, l->store_page,  l->console_page,
+				  l->pt_start,	l->pt_end,     l->stack_start, l->stack_end };
 	for (size_t i = 0; i < sizeof(addr) / sizeof(addr[0]); i++)
 		assert_true(aligned(addr[i], PG));
 }
@@ -149,8 +148,8 @@ static void exactly_512kib_spare_fits_one_more_page_does_not(void **state)
 static void layout_promises_hold_across_sizes_and_bases(void **state)
 {
 	(void)state;
-	const uint32_t bases[] = { 0, 0x400000, 0x7FE00000, 0x80000000, 0xBFE01000,
-				   0xC0000000, 0xC0101000, 0xE0000000 };
+	const uint32_t bases[] = { 0,	       0x400000,   0x7FE00000, 0x80000000,
+				   0xBFE01000, 0xC0000000, 0xC0101000, 0xE0000000 };
 	const uint32_t mods[] = { 0, 1, 0x1000, 0x123457, 9 * MiB };
 	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
 		for (uint32_t size = 1; size < 24 * MiB; size = size * 3 + 0x1235)
@@ -186,8 +185,7 @@ static void enomem_exactly_when_nr_pages_cannot_hold_the_region(void **state)
 	assert_int_equal(threshold, 1024);
 }
 
-static void expect_rc(uint32_t vb, uint32_t image_end, uint32_t mod_len, uint32_t nr,
-		      int want)
+static void expect_rc(uint32_t vb, uint32_t image_end, uint32_t mod_len, uint32_t nr, int want)
 {
 	struct pv_layout l;
 	int rc = pv_layout_compute(vb, image_end, mod_len, nr, false, &l);
@@ -224,7 +222,7 @@ static void enomem_when_region_would_reach_the_hypervisor(void **state)
 {
 	(void)state;
 	expect_rc(0xF5000000, HV_START, 0, 1u << 20, -XEN_ENOMEM);
-	expect_rc(0xF5000000, 0xF5780000, 0, 4096, -XEN_ENOMEM); /* tables and spare */
+	expect_rc(0xF5000000, 0xF5780000, 0, 4096, -XEN_ENOMEM);	      /* tables and spare */
 	expect_rc(0xC0000000, 0xC0100000, 0x35800000, 1u << 20, -XEN_ENOMEM); /* module */
 	expect_rc(0, 0x1000, 0, 0x3D600000, -XEN_ENOMEM); /* P2M: 0xF5800000 bytes */
 }
@@ -246,6 +244,7 @@ struct fake_mem {
 	uint8_t (*page)[PAGE_SIZE];
 	uint32_t *p2m;
 	bool *touched;
+	int mapped; /* frame_of calls not yet given back by unframe */
 };
 
 static uint32_t mfn_of(uint32_t pfn)
@@ -266,7 +265,17 @@ static void *frame_of(void *ctx, uint32_t pfn)
 	if (pfn >= m->nr)
 		fail_msg("frame(%u) beyond the %u frames of the region", pfn, m->nr);
 	m->touched[pfn] = true;
+	m->mapped++;
 	return m->page[pfn];
+}
+
+static void unframe(void *ctx, void *page)
+{
+	struct fake_mem *m = ctx;
+	uintptr_t off = (uintptr_t)page - (uintptr_t)m->page;
+	if (off >= (uintptr_t)m->nr * PAGE_SIZE || off % PAGE_SIZE)
+		fail_msg("unframe(%p): not a page of the region", page);
+	m->mapped--;
 }
 
 static void fake_mem_init(struct fake_mem *m, uint32_t nr)
@@ -303,7 +312,7 @@ static uint64_t hv_entry(unsigned slot)
 
 struct walk {
 	unsigned nr_tables; /* distinct L2 and L1 pages reached */
-	bool *is_table;     /* by pfn */
+	bool *is_table;	    /* by pfn */
 };
 
 /* The L2 or L1 an entry points to must lie in the (read-only) page-table area. */
@@ -319,8 +328,8 @@ static void note_table(struct walk *w, const struct pv_layout *l, uint64_t entry
 }
 
 /* Walk every address of [virt_base, v_end) and check what it maps. */
-static void check_mappings(const struct fake_mem *m, const struct pv_layout *l,
-			   const uint64_t *l3, struct walk *w)
+static void check_mappings(const struct fake_mem *m, const struct pv_layout *l, const uint64_t *l3,
+			   struct walk *w)
 {
 	for (uint32_t va = l->virt_base; va < l->v_end; va += PAGE_SIZE) {
 		uint64_t l3e = l3[va >> L3_SHIFT];
@@ -334,12 +343,12 @@ static void check_mappings(const struct fake_mem *m, const struct pv_layout *l,
 		uint32_t pfn = (va - l->virt_base) >> PAGE_SHIFT;
 		if (pte_mfn(l1e) != mfn_of(pfn) || (l1e & ~PTE_ADDR_MASK & ~0x1FFull) ||
 		    !(l1e & _PAGE_PRESENT) || (l1e & (_PAGE_USER | _PAGE_PSE | _PAGE_GLOBAL)))
-			fail_msg("va %#x: entry %#llx, want mfn %#x", va,
-				 (unsigned long long)l1e, mfn_of(pfn));
+			fail_msg("va %#x: entry %#llx, want mfn %#x", va, (unsigned long long)l1e,
+				 mfn_of(pfn));
 		bool table = va >= l->pt_start && va < l->pt_end;
 		if (!!(l1e & _PAGE_RW) == table)
-			fail_msg("va %#x (%s) is mapped %s", va,
-				 table ? "page table" : "ordinary", table ? "writable" : "read-only");
+			fail_msg("va %#x (%s) is mapped %s", va, table ? "page table" : "ordinary",
+				 table ? "writable" : "read-only");
 	}
 }
 
@@ -387,7 +396,8 @@ static void build_and_walk(uint32_t virt_base, uint32_t image_len)
 	for (unsigned i = 0; i < PT_ENTRIES - HV_L2_FIRST_SLOT; i++)
 		hv_l2[i] = hv_entry(HV_L2_FIRST_SLOT + i);
 
-	uint32_t l3_mfn = pv_build_pagetables(&l, m.p2m, frame_of, &m, hv_l2);
+	uint32_t l3_mfn = pv_build_pagetables(&l, m.p2m, frame_of, unframe, &m, hv_l2);
+	assert_int_equal(m.mapped, 0); /* every page it took, it gave back */
 
 	uint32_t l3_pfn = (l.pt_start - l.virt_base) / PAGE_SIZE;
 	assert_int_equal(l3_mfn, mfn_of(l3_pfn));
