@@ -30,25 +30,58 @@ static long create(struct pv_domctl *op)
 	return 0;
 }
 
+/*
+ * The image is copied out of the caller first (it could change it while we
+ * parse), into frames of the hypervisor's own mapped at the staging window:
+ * up to PV_IMAGE_MAX bytes, without taking them from the small heap.
+ */
+static uint32_t staged[STAGING_PAGES];
+_Static_assert(STAGING_PAGES *PAGE_SIZE >= PV_IMAGE_MAX, "the staging window holds an image");
+
+static void unstage(unsigned pages)
+{
+	for (unsigned i = 0; i < pages; i++) {
+		paging_map_staging(i, INVALID_MFN);
+		frame_free(staged[i]);
+	}
+}
+
+static const void *stage(uint32_t guest_image, uint32_t len, long *rc)
+{
+	unsigned pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	for (unsigned i = 0; i < pages; i++) {
+		if ((staged[i] = frame_alloc(OWNER_XEN)) == INVALID_MFN) {
+			unstage(i);
+			*rc = -XEN_ENOMEM;
+			return NULL;
+		}
+		paging_map_staging(i, staged[i]);
+	}
+	void *image = (void *)(uintptr_t)STAGING_VIRT_START;
+	if ((*rc = copy_from_guest(image, guest_image, len))) {
+		unstage(pages);
+		return NULL;
+	}
+	return image;
+}
+
 /* Copy the image out of the caller, then build the domain from it. */
 static long build(struct domain *d, struct pv_domain_build *b)
 {
 	char err[160];
+	long rc;
 	if (d->built)
 		return -XEN_EBUSY;
 	if (!b->image_len || b->image_len > PV_IMAGE_MAX)
 		return -XEN_EINVAL;
-	uint8_t *image = xzalloc(b->image_len);
+	const void *image = stage(b->image, b->image_len, &rc);
 	if (!image)
-		return -XEN_ENOMEM;
-	long rc = copy_from_guest(image, b->image, b->image_len);
-	if (!rc) {
-		b->cmdline[sizeof(b->cmdline) - 1] = '\0';
-		rc = build_pv_domain(d, image, b->image_len, NULL, 0, b->cmdline, err, sizeof(err));
-		if (rc)
-			printk("hv: d%u: image refused: %s (error %ld)\n", d->id, err, rc);
-	}
-	xfree(image);
+		return rc;
+	b->cmdline[sizeof(b->cmdline) - 1] = '\0';
+	rc = build_pv_domain(d, image, b->image_len, NULL, 0, b->cmdline, err, sizeof(err));
+	if (rc)
+		printk("hv: d%u: image refused: %s (error %ld)\n", d->id, err, rc);
+	unstage((b->image_len + PAGE_SIZE - 1) / PAGE_SIZE);
 	if (rc)
 		return rc;
 	d->built = true;

@@ -19,6 +19,7 @@ static uint64_t m2p_l1[8][PT_ENTRIES] __attribute__((aligned(4096))); /* 16 MiB 
 static uint64_t fixmap_l1[PT_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t perdomain_l1[PERDOMAIN_L1S][PT_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t mapcache_l1[PT_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t staging_l1[PT_ENTRIES] __attribute__((aligned(4096)));
 
 #define L2_SLOT(va) (((va) >> L2_SHIFT) & (PT_ENTRIES - 1))
 #define HV_PDE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -59,6 +60,7 @@ void paging_init(void)
 		idle_l2[L2_SLOT(M2P_VIRT_START) + i] = virt_to_maddr(m2p_l1[i]) | HV_PDE;
 	idle_l2[L2_SLOT(FIXMAP_BASE)] = virt_to_maddr(fixmap_l1) | HV_PDE;
 	idle_l2[L2_SLOT(MAPCACHE_VIRT_START)] = virt_to_maddr(mapcache_l1) | HV_PDE;
+	idle_l2[L2_SLOT(STAGING_VIRT_START)] = virt_to_maddr(staging_l1) | HV_PDE;
 	/* Present from the start: guests' L2s copy these entries when validated. */
 	for (unsigned i = 0; i < PERDOMAIN_L1S; i++)
 		idle_l2[L2_SLOT(PERDOMAIN_VIRT_START) + i] =
@@ -108,6 +110,12 @@ void paging_map_perdomain(uint32_t va, uint32_t mfn, bool writable)
 			       : (uint64_t)mfn << PAGE_SHIFT | _PAGE_PRESENT | _PAGE_ACCESSED |
 				     (writable ? _PAGE_RW | _PAGE_DIRTY : 0) | pte_nx;
 	invlpg(va);
+}
+
+void paging_map_staging(unsigned page, uint32_t mfn)
+{
+	staging_l1[page] = mfn == INVALID_MFN ? 0 : (uint64_t)mfn << PAGE_SHIFT | HV_PDE | pte_nx;
+	invlpg(STAGING_VIRT_START + page * PAGE_SIZE);
 }
 
 void paging_map_mapcache(unsigned slot, uint32_t mfn)

@@ -19,7 +19,7 @@ record() { # name status
 python3 tests/tools/mkbad.py "$build/dom0.elf" "$build/bad" || exit 1
 { echo "PARAVANE-INITRD-TEST"; head -c 4979 /dev/zero | tr '\0' 'x'; } >"$build/test-initrd.txt"
 # dom0's initrd for the lifecycle tests: this same kernel, to be booted as domUs.
-# Stripped: the hypervisor copies an image into its heap while it builds a domain.
+# Stripped: smaller to copy and stage while the hypervisor builds a domain.
 rm -rf "$build/domus" && mkdir -p "$build/domus" &&
 	"${CROSS:-i686-linux-gnu-}strip" -o "$build/domus/domu.elf" "$build/dom0.elf" || exit 1
 (cd "$build/domus" && echo domu.elf | cpio --quiet -o -H newc) >"$build/domus.cpio" || exit 1

@@ -109,6 +109,29 @@ KTEST(lifecycle, domctl_refuses_bad_arguments)
 	CHECK_EQ(free_frames(), before);
 }
 
+/* The largest image the ABI allows (PV_IMAGE_MAX bytes: the domU's ELF and
+ * zeros after it) builds: the hypervisor has room to stage it. */
+KTEST(lifecycle, largest_image_builds)
+{
+	size_t len;
+	const void *image = initrd_find(DOMU, &len);
+	CHECK(image != NULL && len <= PV_IMAGE_MAX);
+	uint32_t pfn = pmem_alloc_run(PV_IMAGE_MAX / PAGE_SIZE);
+	CHECK(pfn != PMEM_NONE);
+	if (pfn == PMEM_NONE)
+		return;
+	uint8_t *big = pfn_to_virt(pfn);
+	memcpy(big, image, len);
+	memset(big + len, 0, PV_IMAGE_MAX - len);
+	uint32_t before = free_frames();
+	int id = dom_create(PAGES, 0);
+	CHECK(id > 0);
+	CHECK_EQ(dom_build((uint16_t)id, big, PV_IMAGE_MAX, "hello", NULL), 0);
+	CHECK_EQ(dom_destroy((uint16_t)id), 0);
+	CHECK_EQ(free_frames(), before);
+	CHECK_EQ(pmem_free_run(pfn, PV_IMAGE_MAX / PAGE_SIZE), 0);
+}
+
 KTEST(lifecycle, crash_leaves_others_running)
 {
 	uint32_t before = free_frames();

@@ -73,6 +73,8 @@ void paging_map_fixmap(uint32_t va, uint32_t paddr, bool uncached);
 void paging_map_perdomain(uint32_t va, uint32_t mfn, bool writable);
 /* Point mapping-cache slot `slot` at machine frame mfn (mapcache.c's). */
 void paging_map_mapcache(unsigned slot, uint32_t mfn);
+/* Map page `page` of the staging window to mfn (INVALID_MFN: unmap). */
+void paging_map_staging(unsigned page, uint32_t mfn);
 
 /* mapcache.c: frame_map and frame_unmap (declared in mm_types.h). */
 

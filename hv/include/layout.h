@@ -8,7 +8,8 @@
  *   0xF7E00000 - 0xF7FFFFFF  mapping cache: frames above the direct map (512 pages)
  *   0xF8000000 - 0xFDFFFFFF  direct map of machine memory 0 - 96 MiB
  *                            (the hypervisor image sits at 0xF8100000 = 1 MiB)
- *   0xFE000000 - 0xFFDFFFFF  reserved
+ *   0xFE000000 - 0xFE1FFFFF  staging: a domU's kernel image while it is built
+ *   0xFE200000 - 0xFFDFFFFF  reserved
  *   0xFFE00000 - 0xFFFFFFFF  fixmap: device pages (LAPIC)
  *
  * Guest segments end at 0xF67FFFFF, so ring 1 can read the M2P but nothing above.
@@ -44,6 +45,9 @@
 /* The mapping cache: one L1's worth of pages just below the direct map. */
 #define MAPCACHE_VIRT_START U(0xF7E00000)
 #define MAPCACHE_SLOTS 512
+/* Where domctl build stages a domU's kernel image (PV_IMAGE_MAX: one L1). */
+#define STAGING_VIRT_START U(0xFE000000)
+#define STAGING_PAGES 512
 /* Machine memory the hypervisor manages: PAE frames below 4 GiB (an L3 must
  * be below 4 GiB, and frame numbers are 32 bits throughout). */
 #define MAX_MANAGED_END U(0xFFFFF000)
@@ -90,6 +94,9 @@ _Static_assert(PERDOMAIN_VIRT_START == M2P_VIRT_END, "layout");
 _Static_assert(MAPCACHE_VIRT_START >= PERDOMAIN_VIRT_START + PERDOMAIN_L1S * (U(1) << L2_SHIFT) &&
 		   MAPCACHE_VIRT_START + MAPCACHE_SLOTS * PAGE_SIZE <= DIRECTMAP_BASE &&
 		   MAPCACHE_SLOTS == PT_ENTRIES,
+	       "layout");
+_Static_assert(STAGING_VIRT_START >= DIRECTMAP_END && STAGING_PAGES == PT_ENTRIES &&
+		   STAGING_VIRT_START + STAGING_PAGES * PAGE_SIZE <= FIXMAP_BASE,
 	       "layout");
 _Static_assert(((GUEST_LIMIT_PAGES << 12) | 0xFFF) == GUEST_SEGMENT_LIMIT, "layout");
 static inline void *maddr_to_virt(uint32_t maddr)
