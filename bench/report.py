@@ -286,11 +286,13 @@ def main():
       "(Operating System Benchmarks), the lmbench tables (native Linux uniprocessor, "
       "L-UP, against XenoLinux). bench/xen2003.tsv maps our rows to lmbench's columns "
       "and holds the paper's numbers; a row says *not found* while its numbers are "
-      "empty there. They are copied only from the paper itself: the searches available "
-      "to this project (three sessions, some sixty queries over stored pages, "
-      "documents and code) reached the paper's text, whose stored copy goes from "
-      "section 4.2's first paragraph to section 4.3 without the page that holds the "
-      "tables, so none are quoted yet.\n")
+      "empty there. They are copied only from the paper itself, never from memory. "
+      "The searches available to this project (four sessions, over a hundred queries "
+      "over stored pages, documents and code) reached two kinds of copy: a text of "
+      "the paper that goes from section 4.2's first paragraph to section 4.3 without "
+      "the page that holds the tables, and whole copies of the paper (and of Clark et "
+      "al.'s 2004 repetition of it) of which the search tools return only the first "
+      "page. So none are quoted yet.\n")
 
     hist = os.path.join(HERE, "HISTORY.md")
     if os.path.exists(hist):
