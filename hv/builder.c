@@ -240,6 +240,10 @@ int build_pv_domain(struct domain *d, const void *image, size_t image_len, const
 	}
 	fill_start_info(d, &l, (uint32_t)initrd_len, cmdline);
 	setup_vcpu(d, &l, img.entry, l3_mfn);
+	/* The guest has its own copy now, and the frame table says whose each
+	 * frame is: the heap need not hold 4 bytes a page for the domain's life. */
+	xfree(d->p2m);
+	d->p2m = NULL;
 
 	printk("hv: d%u: \"%s\" %#x-%#x entry %#x, %u pages, region %#x-%#x, "
 	       "%u page-table frames\n",

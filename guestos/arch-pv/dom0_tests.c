@@ -132,6 +132,29 @@ KTEST(lifecycle, largest_image_builds)
 	CHECK_EQ(pmem_free_run(pfn, PV_IMAGE_MAX / PAGE_SIZE), 0);
 }
 
+/* A domU bigger than the old 64 MiB limit, as big as free memory allows (up
+ * to PV_DOMAIN_MAX_PAGES), builds, boots with all its pages and gives them
+ * back. On a big machine its frames lie above the direct map. */
+KTEST(lifecycle, big_domain_runs)
+{
+	uint32_t before = free_frames();
+	uint32_t pages = MIN(before - 2048, PV_DOMAIN_MAX_PAGES) & ~1023u;
+	CHECK(pages > 16384);
+	int id = dom0_start_domu(DOMU, "hello", pages, 0);
+	CHECK(id > 0);
+	if (id <= 0)
+		return;
+	struct pv_domain_info info;
+	wait_end((uint16_t)id, &info);
+	CHECK_EQ(info.state, PV_DOMSTATE_SHUTDOWN);
+	CHECK_EQ(info.nr_pages, pages);
+	dom0_destroy_domu((uint16_t)id);
+	char want[48];
+	snprintf(want, sizeof(want), "domU: up with %u pages", pages);
+	CHECK(strstr(consback_history((uint16_t)id), want) != NULL);
+	CHECK_EQ(free_frames(), before);
+}
+
 KTEST(lifecycle, crash_leaves_others_running)
 {
 	uint32_t before = free_frames();

@@ -37,8 +37,8 @@
 #define PV_DOMCTL_physinfo 10 /* out: u.phys (domain ignored) */
 #define PV_DOMCTL_list 11     /* out: u.list (domain ignored) */
 
-#define PV_IMAGE_MAX (2u << 20)	  /* largest kernel image build accepts */
-#define PV_DOMAIN_MAX_PAGES 16384 /* 64 MiB */
+#define PV_IMAGE_MAX (2u << 20)	   /* largest kernel image build accepts */
+#define PV_DOMAIN_MAX_PAGES 131072 /* 512 MiB */
 struct pv_domain_counters {
 	uint32_t hypercalls[64]; /* hypercalls made, by number */
 	uint32_t exceptions[32]; /* exceptions taken from the guest, by vector */
