@@ -41,6 +41,11 @@ USER_LIBS = -L$(USER_NEWLIB)/i686-elf/lib \
 
 USER_SHIM_SRC   := $(filter-out libc-shim/crt0.S,$(wildcard libc-shim/*.c libc-shim/*.S))
 USER_SHIM_OBJ   := $(patsubst %,$(USER_B)/user-obj/%.o,$(USER_SHIM_SRC))
+# Linked into every program as an object, not from the archive: newlib's abort()
+# wants raise(), and while ld scans libc.a it would take newlib's signal.o for it,
+# whose signal() and raise() clash with ours.
+USER_SHIM_DIRECT := $(USER_B)/user-obj/libc-shim/signal.c.o
+USER_SHIM_ARCHIVED := $(filter-out $(USER_SHIM_DIRECT),$(USER_SHIM_OBJ))
 # A program is a directory: every .c and .S in it, linked into one ELF.
 USER_EXAMPLES   := $(patsubst %/,%,$(wildcard examples/*/))
 USER_TESTS      := $(patsubst %/,%,$(wildcard tests/user/*/))
@@ -72,7 +77,7 @@ $(USER_B)/user/crt0.o: libc-shim/crt0.S $(USER_NEWLIB_PREFIX_FILE)
 	@mkdir -p $(@D)
 	$(USER_CC) $(USER_CPPFLAGS) $(USER_CFLAGS) -c $< -o $@
 
-$(USER_B)/user/libshim.a: $(USER_SHIM_OBJ)
+$(USER_B)/user/libshim.a: $(USER_SHIM_ARCHIVED)
 	@mkdir -p $(@D)
 	rm -f $@
 	$(USER_AR) rcs $@ $^
@@ -89,10 +94,11 @@ $(USER_B)/user-obj/tests/user/%.o: tests/user/% $(USER_NEWLIB_PREFIX_FILE)
 # One link rule per program directory $(1).
 define USER_PROGRAM_RULE
 USER_OBJ_$(1) := $$(patsubst %,$$(USER_B)/user-obj/%.o,$$(wildcard $(1)/*.c $(1)/*.S))
-$(call USER_ELF,$(1)): $$(USER_B)/user/crt0.o $$(USER_OBJ_$(1)) $$(USER_B)/user/libshim.a \
-		libc-shim/user.ld
+$(call USER_ELF,$(1)): $$(USER_B)/user/crt0.o $$(USER_OBJ_$(1)) $$(USER_SHIM_DIRECT) \
+		$$(USER_B)/user/libshim.a libc-shim/user.ld
 	@mkdir -p $$(@D)
-	$$(USER_CC) $$(USER_LDFLAGS) -o $$@ $$(USER_B)/user/crt0.o $$(USER_OBJ_$(1)) $$(USER_LIBS)
+	$$(USER_CC) $$(USER_LDFLAGS) -o $$@ $$(USER_B)/user/crt0.o $$(USER_OBJ_$(1)) \
+		$$(USER_SHIM_DIRECT) $$(USER_LIBS)
 -include $$(USER_OBJ_$(1):.o=.d)
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call USER_PROGRAM_RULE,$(p))))

@@ -108,6 +108,7 @@ int exec_image(struct proc *p, const char *path, const struct exec_args *args)
 		arch_fpu_reset();
 	}
 	fd_close_on_exec(p);
+	signal_exec(p);
 	strlcpy(p->name, basename(path), sizeof(p->name));
 	arch_regs_init(arch_user_regs(thread_kstack_top(p->thread)), prog.entry, sp);
 	return 0;

@@ -22,6 +22,7 @@ int proc_fork(struct arch_regs *regs)
 		return -UAPI_ENOMEM;
 	}
 	fd_copy(child, parent);
+	signal_fork(child, parent);
 	struct arch_regs *cr = arch_user_regs(thread_kstack_top(child->thread));
 	arch_regs_copy(cr, regs);
 	arch_regs_set_result(cr, 0);

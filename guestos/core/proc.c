@@ -1,15 +1,10 @@
 /*
- * Processes: the table, exit and wait, and signals with their default actions
- * only (there are no handlers): most terminate the process; SIGCHLD, SIGCONT,
- * SIGURG, SIGWINCH and the stop signals (no job control) are ignored.
+ * Processes: the table, exit and wait, and sending signals. What a signal
+ * does (its default action, or a handler) is core/signal.c's.
  */
 #include <kernel.h>
 
 #define PID_MAX 32768
-#define IGNORED_SIGNALS                                                        \
-	((1u << UAPI_SIGCHLD) | (1u << UAPI_SIGCONT) | (1u << UAPI_SIGURG) |   \
-	 (1u << UAPI_SIGWINCH) | (1u << UAPI_SIGSTOP) | (1u << UAPI_SIGTSTP) | \
-	 (1u << UAPI_SIGTTIN) | (1u << UAPI_SIGTTOU))
 
 struct proc kproc __hot_data = { .pid = 0, .name = "kernel" };
 static struct proc *procs __hot_data = &kproc;
@@ -127,7 +122,7 @@ int proc_signal(struct proc *p, int sig)
 {
 	if (sig < 1 || sig > 31)
 		return -UAPI_EINVAL;
-	if (p->zombie || ((IGNORED_SIGNALS >> sig) & 1))
+	if (p->zombie || signal_ignored(p, sig))
 		return 0;
 	p->sigpending |= 1u << sig;
 	thread_interrupt(p->thread);
@@ -138,17 +133,20 @@ void proc_user_return(void)
 {
 	sched_user_return();
 	struct proc *p = proc_current();
-	uint32_t pending = p->sigpending;
-	if (!pending)
-		return;
-	/* SIGKILL first; then the lowest number, as Linux delivers them. */
-	int sig = (pending & (1u << UAPI_SIGKILL)) ? UAPI_SIGKILL : __builtin_ctz(pending);
-	proc_exit(UAPI_W_SIGNALED(sig));
+	uint32_t deliverable = p->sigpending & ~p->sigblocked;
+	if (deliverable)
+		signal_deliver(p, deliverable);
 }
 
+/* A fault's signal: to its handler on the way back to user mode, if one is
+ * installed and not blocked; otherwise the process ends now. */
 void proc_fault_signal(int sig, uint32_t pc, uint32_t addr)
 {
 	struct proc *p = proc_current();
+	if (signal_caught(p, sig)) {
+		p->sigpending |= 1u << sig;
+		return;
+	}
 	printk("proc: pid %d (%s) killed by signal %d at pc %#x, address %#x\n", p->pid, p->name,
 	       sig, pc, addr);
 	proc_exit(UAPI_W_SIGNALED(sig));

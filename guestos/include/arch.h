@@ -86,6 +86,14 @@ void arch_regs_set_result(struct arch_regs *r, uint32_t value);
 void arch_regs_copy(struct arch_regs *dst, const struct arch_regs *src);
 uint32_t arch_regs_pc(const struct arch_regs *r);
 uint32_t arch_regs_sp(const struct arch_regs *r);
+/* Signal frames (uapi/syscall.h, "Signal handlers"): push one on the user
+ * stack and enter the handler (0, or -UAPI_EFAULT: the frame could not be
+ * written and r is unchanged); and take one back at ESP - 8 for sigreturn
+ * (0 with the saved mask and EAX, which r gets from the system call's result;
+ * or -UAPI_EFAULT and r unchanged). */
+int arch_signal_enter(struct arch_regs *r, int sig, uint32_t handler, uint32_t restorer,
+		      uint32_t oldmask);
+int arch_signal_return(struct arch_regs *r, uint32_t *oldmask, uint32_t *eax);
 /* A new thread's saved stack pointer: switching to it runs fn(arg) on the stack
  * below `top` (which must leave room for an arch_regs above it). */
 uint32_t arch_thread_init(void *top, void (*fn)(void *), void *arg);

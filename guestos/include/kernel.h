@@ -183,6 +183,8 @@ struct proc {
 	struct file *files[NFILES];
 	uint32_t cloexec; /* bit fd: close on exec */
 	uint32_t sigpending;
+	uint32_t sigblocked;		  /* held back while a handler runs */
+	struct uapi_sigaction sigact[32]; /* by signal number (0 unused) */
 	uint64_t child_cpu_ns;
 };
 extern struct proc kproc; /* pid 0: the kernel, parent of the programs init runs */
@@ -199,6 +201,12 @@ noreturn void proc_exit(int status);
 int proc_signal(struct proc *p, int sig);
 /* Before every return to user mode: act on signals, let others run. */
 void proc_user_return(void);
+/* core/signal.c: what a signal's action is, and entering a handler. */
+bool signal_ignored(const struct proc *p, int sig);
+bool signal_caught(const struct proc *p, int sig);	   /* a handler, not blocked */
+void signal_deliver(struct proc *p, uint32_t deliverable); /* may not return */
+void signal_fork(struct proc *child, const struct proc *parent);
+void signal_exec(struct proc *p);
 /* A user-mode fault the VM could not resolve, or another exception: signal. */
 void proc_fault_signal(int sig, uint32_t pc, uint32_t addr);
 

@@ -10,7 +10,7 @@
 #ifndef UAPI_SYSCALL_H
 #define UAPI_SYSCALL_H
 
-#define UAPI_VERSION 3 /* of this header and uapi/errno.h together */
+#define UAPI_VERSION 4 /* of this header and uapi/errno.h together */
 
 /*
  * Calling convention: `int $0x80` with EAX = system-call number and the arguments in
@@ -89,6 +89,11 @@
 	X(45, brk, 1)                                                                    \
 	/* fcntl(int fd, int UAPI_F_* cmd, uint32_t arg): depends on cmd */              \
 	X(55, fcntl, 3)                                                                  \
+	/* sigaction(int sig, const struct uapi_sigaction *act, struct uapi_sigaction    \
+	   *oldact): 0; either pointer may be NULL; -UAPI_EINVAL for a bad number, a     \
+	   new action for SIGKILL or SIGSTOP, an unknown flag, or a handler without      \
+	   UAPI_SA_RESTORER. See "Signal handlers" below */                              \
+	X(67, sigaction, 3)                                                              \
 	/* dup2(int old, int new): new, now naming old's open file (closed first) */     \
 	X(63, dup2, 2)                                                                   \
 	/* gettimeofday(struct uapi_timeval *tv, struct uapi_timezone *tz): 0;           \
@@ -104,6 +109,10 @@
 	/* wait4(int pid, int *status, int UAPI_W* options, void *rusage): as waitpid;   \
 	   rusage (72 bytes on i386), if not NULL, is filled with zeros */               \
 	X(114, wait4, 4)                                                                 \
+	/* sigreturn(void): made by a handler's restorer; restores what the signal       \
+	   frame at ESP - 8 saved and returns the interrupted EAX. A frame that cannot   \
+	   be read kills the process with SIGSEGV */                                     \
+	X(119, sigreturn, 0)                                                             \
 	/* nanosleep(const struct uapi_timespec *req, struct uapi_timespec *rem): 0;     \
 	   -UAPI_EINTR with the time left in rem (if not NULL) when interrupted */       \
 	X(162, nanosleep, 2)                                                             \
@@ -229,6 +238,55 @@ enum uapi_signo {
 #define UAPI_SIGNO_ENUM_(name, nr) UAPI_##name = (nr),
 	UAPI_SIGNALS(UAPI_SIGNO_ENUM_)
 #undef UAPI_SIGNO_ENUM_
+};
+
+/*
+ * Signal handlers (Linux i386's sigaction 67 and sigreturn 119). A signal with
+ * a handler is delivered on the process's next way back to user mode: the
+ * kernel pushes a frame on the user stack and enters the handler with ESP at
+ * the frame (16-byte aligned + 4), EAX = the signal, DF and TF clear:
+ *   ESP + 0   return address: act.restorer
+ *   ESP + 4   the signal number (the handler's argument)
+ *   ESP + 8   struct uapi_sigcontext: the interrupted registers and signal mask
+ *   ESP + 96  the interrupted x87 state (fnsave, 108 bytes; sc.fpstate points here)
+ * The handler runs with act.mask and the signal itself (unless UAPI_SA_NODEFER)
+ * added to the blocked mask. When it returns, the restorer must do
+ *   popl %eax; movl $119, %eax; int $0x80
+ * and sigreturn restores the registers (code and stack segments stay the user
+ * ones, and of EFLAGS only the arithmetic flags, DF, TF and AC come back), the
+ * x87 state and the mask. One signal is delivered per return to user mode,
+ * SIGKILL first, then the lowest number. A fault (SIGSEGV, SIGBUS, SIGILL,
+ * SIGFPE, SIGTRAP) with no handler, or blocked, or whose frame cannot be
+ * written, ends the process. exec resets handlers to the default action
+ * (ignored signals stay ignored); fork copies them and the mask. There is no
+ * sigprocmask: the mask changes only around handlers.
+ */
+#define UAPI_SIG_DFL 0u		      /* handler: the default action */
+#define UAPI_SIG_IGN 1u		      /* handler: ignore the signal */
+#define UAPI_SA_RESTORER 0x04000000u  /* restorer is set: required with a handler */
+#define UAPI_SA_NODEFER 0x40000000u   /* do not block the signal in its handler */
+#define UAPI_SA_RESETHAND 0x80000000u /* back to UAPI_SIG_DFL once delivered */
+
+/* Linux i386's struct old_sigaction: 16 bytes. */
+struct uapi_sigaction {
+	uint32_t handler;  /* void (*)(int), UAPI_SIG_DFL or UAPI_SIG_IGN */
+	uint32_t mask;	   /* signals blocked while it runs (bit n = signal n) */
+	uint32_t flags;	   /* UAPI_SA_*; others are refused */
+	uint32_t restorer; /* where the handler returns (see above) */
+};
+
+/* Linux i386's struct sigcontext: 88 bytes. */
+struct uapi_sigcontext {
+	uint32_t gs, fs, es, ds; /* gs and fs: 0 (not saved) */
+	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+	uint32_t trapno; /* the entry's vector (0xFFFFFFFF: an event, PV) */
+	uint32_t err;	 /* its error code */
+	uint32_t eip, cs, eflags;
+	uint32_t esp_at_signal; /* = esp */
+	uint32_t ss;
+	uint32_t fpstate; /* address of the saved x87 state, in the frame */
+	uint32_t oldmask; /* the blocked mask before the handler */
+	uint32_t cr2;	  /* 0 */
 };
 
 /*
