@@ -476,6 +476,16 @@ static inline __attribute__((always_inline)) int update_l1e_rw_flip(uint64_t *e,
 	return 0;
 }
 
+/* Entry idx of a validated L1 or L2 gets val, whose references are taken;
+ * the span of present entries grows to cover it. */
+static inline __attribute__((always_inline)) void table_entry_write(uint32_t mfn, uint64_t *e,
+								    unsigned idx, uint64_t val)
+{
+	entry_write(e, val);
+	if (val & _PAGE_PRESENT)
+		span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
+}
+
 static inline __attribute__((always_inline)) int
 update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t foreign)
 {
@@ -491,11 +501,8 @@ update_l1e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid, uint16_t fo
 	rc = !(val & _PAGE_PRESENT) ? 0
 	     : domid == foreign	    ? l1e_get_own(val, domid)
 				    : l1e_get(val, domid, foreign);
-	if (!rc) {
-		entry_write(e, val);
-		if (val & _PAGE_PRESENT)
-			span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
-	}
+	if (!rc)
+		table_entry_write(mfn, e, idx, val);
 	frame_unmap(e);
 	if (!rc)
 		l1e_put_inline(old);
@@ -532,11 +539,8 @@ int mm_update_l2e(uint32_t mfn, unsigned idx, uint64_t val, uint16_t domid)
 		return -XEN_EPERM; /* the hypervisor's slots never change */
 	uint64_t *e = entries(mfn) + idx, old = *e;
 	int rc = l2e_get(val, domid);
-	if (!rc) {
-		entry_write(e, val);
-		if (val & _PAGE_PRESENT)
-			span_widen(&frames.pages[mfn], idx); /* a table: mfn is in range */
-	}
+	if (!rc)
+		table_entry_write(mfn, e, idx, val);
 	frame_unmap(e);
 	if (!rc)
 		l2e_put(old);
